@@ -162,7 +162,8 @@ function score(results: CallResult[]): Omit<EvalReport, "perLanguage" | "mistake
   }
   const confusion: Record<string, Record<string, number>> = {};
   for (const r of results) {
-    const row = (confusion[r.expected.customerType] ??= {});
+    const row = confusion[r.expected.customerType] ?? {};
+    confusion[r.expected.customerType] = row;
     row[r.predicted] = (row[r.predicted] ?? 0) + 1;
   }
   return {

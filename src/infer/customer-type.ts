@@ -67,7 +67,7 @@ export class CustomerTypeModel {
     const row = ROWS[kind];
     for (let i = 0; i < row.length; i++) {
       const v = (this.scores[i] as number) + (row[i] as number) * weight;
-      this.scores[i] = v > 0 ? v : 0;
+      this.scores[i] = Math.max(v, 0);
     }
   }
 

@@ -91,7 +91,8 @@ export class Lexicon {
   stats(): Record<string, Record<string, number>> {
     const out: Record<string, Record<string, number>> = {};
     for (const t of this.terms) {
-      const byKind = (out[t.lang] ??= {});
+      const byKind = out[t.lang] ?? {};
+      out[t.lang] = byKind;
       byKind[t.kind] = (byKind[t.kind] ?? 0) + 1;
     }
     return out;

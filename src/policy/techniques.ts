@@ -51,7 +51,7 @@ export class TechniqueCatalog {
     for (const l of LANGUAGES) {
       for (const id of TECHNIQUE_IDS) {
         const t = this.text[l][id];
-        if (!t || !t.name || t.say.length < 1 || t.say.length > 3 || t.avoid.length < 1)
+        if (!t?.name || t.say.length < 1 || t.say.length > 3 || t.avoid.length < 1)
           throw new Error(`lexicons/techniques/${l}.json: technique ${id} is missing or incomplete`);
       }
     }
