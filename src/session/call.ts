@@ -99,7 +99,7 @@ export class Call {
   private lastCustomer: (Utterance & { interrupting: boolean }) | undefined;
   /** The customer's open utterance (partials so far) and the urgent kinds already pushed from it. */
   private openSegment: string | undefined;
-  private raisedUrgent = new Set<SignalKind>();
+  private raisedUrgent = 0;
   private readonly signalCounts = new Int32Array(CUSTOMER_KINDS.length);
   private customerType: CustomerType = { label: "neutral", confidence: 1, runnerUp: "neutral" };
   private toneNow: Tone = { level: "calm", score: 0, trend: "steady" };
@@ -270,14 +270,14 @@ export class Call {
     const segment = c.segmentId ?? "";
     if (segment !== this.openSegment) {
       this.openSegment = segment;
-      if (this.raisedUrgent.size > 0) this.raisedUrgent = new Set();
+      this.raisedUrgent = 0;
     }
     const signals = this.lexicalSignals(c, "customer");
     if (!final) {
       // Urgent signals are pushed from the partial that carries them; evidence waits for the final.
-      const fresh = signals.filter((s) => URGENT_KINDS.has(s.kind) && !this.raisedUrgent.has(s.kind));
+      const fresh = signals.filter((s) => URGENT_KINDS.has(s.kind) && !(this.raisedUrgent & kindBit(s.kind)));
       if (fresh.length === 0) return [];
-      for (const s of fresh) this.raisedUrgent.add(s.kind);
+      for (const s of fresh) this.raisedUrgent |= kindBit(s.kind);
       return this.emit(c, fresh, "urgent", true);
     }
     const { norm, scanner, settings } = this.ctx;
@@ -311,8 +311,7 @@ export class Call {
         speaker: "customer",
         evidence: this.wholeEvidence(c),
       });
-    const normalized = norm.text();
-    let repeated = this.repetition.observe(normalized);
+    let repeated = this.repetition.observe(norm.buf, norm.length);
     for (const s of signals) {
       if (
         COMPLAINT_KINDS.has(s.kind) &&
@@ -343,7 +342,7 @@ export class Call {
     void settings;
     this.openSegment = undefined;
     const events = this.infer(c, signals, false);
-    this.raisedUrgent = new Set();
+    this.raisedUrgent = 0;
     return events;
   }
 
@@ -369,10 +368,10 @@ export class Call {
     if (toneRank(this.toneNow.level) >= 2 || signals.some((s) => URGENT_KINDS.has(s.kind))) {
       this.awaitingEmpathy ??= { seq: c.seq, atMs: this.nowMs };
     }
-    const newUrgent = signals.filter((s) => URGENT_KINDS.has(s.kind) && !this.raisedUrgent.has(s.kind));
     const changed =
       this.customerType.label !== this.lastHintLabel || this.toneNow.level !== this.lastHintLevel;
-    if (!changed && newUrgent.length === 0) return [];
+    const newUrgent = signals.some((s) => URGENT_KINDS.has(s.kind) && !(this.raisedUrgent & kindBit(s.kind)));
+    if (!changed && !newUrgent) return [];
     return this.emit(c, signals, this.priority(signals), false);
   }
 
@@ -506,3 +505,7 @@ export class Call {
 
 /** Overlap shorter than this is turn-taking, not an interruption. */
 const INTERRUPT_TOLERANCE_MS = 150;
+
+function kindBit(kind: SignalKind): number {
+  return 1 << (CUSTOMER_INDEX[kind] ?? 31);
+}
