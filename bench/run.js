@@ -2,6 +2,7 @@
 // Every figure is reported next to a baseline run in the same process (absolute numbers move
 // 25–35% between runs on shared VMs; ratios are steady to ~10%, see PERFORMANCE.md).
 import { execSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { createAnalyzer } from "../dist/index.js";
@@ -82,10 +83,43 @@ const scenarios = {
         for (const k in s.signalCounts) signals += s.signalCounts[k];
       }
     });
+    // Baselines with the same patterns on the same normalised chunks.
+    const patterns = [...new Set(loadCompiledLexicon().patterns.map((p) => p[0]))];
+    const normalized = texts.map((t) => norm.normalize(t, lx.fold).text());
+    const NpmAhoCorasick = createRequire(import.meta.url)("ahocorasick");
+    const npmAc = new NpmAhoCorasick(patterns);
+    const npmRuns = time(() => {
+      let hits = 0;
+      for (const t of normalized) hits += npmAc.search(t).length;
+      sink += hits;
+    });
+    // All patterns as RegExp alternations, each source kept under V8's ~20 KB optimisation cliff.
+    const regexps = [];
+    let group = [];
+    let size = 0;
+    for (const p of patterns.sort((a, b) => b.length - a.length)) {
+      const src = p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      if (size + src.length > 19_000) {
+        regexps.push(new RegExp(group.join("|"), "g"));
+        group = [];
+        size = 0;
+      }
+      group.push(src);
+      size += src.length + 1;
+    }
+    regexps.push(new RegExp(group.join("|"), "g"));
+    const regexRuns = time(() => {
+      let hits = 0;
+      for (const t of normalized) for (const re of regexps) hits += (t.match(re) ?? []).length;
+      sink += hits;
+    });
     const perSec = (runs) => CHUNKS / median(runs);
     report("analyzer.chunksPerSec", Math.round(perSec(whole)), "chunks/s", `spread ${(spread(whole) * 100).toFixed(0)}%`);
     report("matcher.chunksPerSec", Math.round(perSec(matcherOnly)), "chunks/s", "normalise + scan only");
     report("charCodeAt.chunksPerSec", Math.round(perSec(loop)), "chunks/s", "ceiling");
+    report("npm-ahocorasick.chunksPerSec", Math.round(perSec(npmRuns)), "chunks/s", `${patterns.length} patterns, matching only`);
+    report("regexp.chunksPerSec", Math.round(perSec(regexRuns)), "chunks/s", `${regexps.length} RegExps < 20 KB`);
+    report("analyzer.vsNpmAhoCorasick", perSec(whole) / perSec(npmRuns), "×", "npm ahocorasick", "goal ≥ 5");
     report("analyzer.perCharCostVsCharCodeAt", median(whole) / median(loop), "×", "charCodeAt loop", "goal ≤ 15");
     report("analyzer.signals", signals, "signals", `planted ${corpus.planted}`, signals >= corpus.planted ? "ok" : "BROKEN: fewer signals than planted");
     if (signals < corpus.planted) process.exitCode = 1;
