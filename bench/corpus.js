@@ -15,10 +15,60 @@ export function rng(seed) {
 }
 
 const FILLER = {
-  "zh-Hans": ["我想问一下", "那个快递", "订单号是", "昨天下单的", "什么时候能到", "地址没有错", "嗯 就是说", "然后呢", "我这边看了一下", "系统显示", "已经发货了", "话费怎么扣了", "套餐是多少钱", "帮我查一下"],
-  "zh-Hant": ["我想問一下", "那個包裹", "訂單編號是", "昨天下單的", "什麼時候會到", "地址沒有錯", "然後呢", "系統顯示", "已經出貨了", "資費怎麼扣了", "幫我查一下", "帳單上面"],
-  ko: ["저기 그 택배가", "주문 번호는", "어제 주문했는데", "언제 도착해요", "주소는 맞아요", "음 그러니까", "확인 좀 해 주세요", "요금이 왜 이렇게", "배송 조회를 했는데", "카드 결제가"],
-  en: ["so um my order", "the tracking number is", "i ordered it yesterday", "when will it arrive", "the address is correct", "uh let me see", "the app says", "it was shipped", "my bill went up", "can you check"],
+  "zh-Hans": [
+    "我想问一下",
+    "那个快递",
+    "订单号是",
+    "昨天下单的",
+    "什么时候能到",
+    "地址没有错",
+    "嗯 就是说",
+    "然后呢",
+    "我这边看了一下",
+    "系统显示",
+    "已经发货了",
+    "话费怎么扣了",
+    "套餐是多少钱",
+    "帮我查一下",
+  ],
+  "zh-Hant": [
+    "我想問一下",
+    "那個包裹",
+    "訂單編號是",
+    "昨天下單的",
+    "什麼時候會到",
+    "地址沒有錯",
+    "然後呢",
+    "系統顯示",
+    "已經出貨了",
+    "資費怎麼扣了",
+    "幫我查一下",
+    "帳單上面",
+  ],
+  ko: [
+    "저기 그 택배가",
+    "주문 번호는",
+    "어제 주문했는데",
+    "언제 도착해요",
+    "주소는 맞아요",
+    "음 그러니까",
+    "확인 좀 해 주세요",
+    "요금이 왜 이렇게",
+    "배송 조회를 했는데",
+    "카드 결제가",
+  ],
+  en: [
+    "so um my order",
+    "the tracking number is",
+    "i ordered it yesterday",
+    "when will it arrive",
+    "the address is correct",
+    "uh let me see",
+    "the app says",
+    "it was shipped",
+    "my bill went up",
+    "can you check",
+  ],
 };
 
 /** Phrases the lexicon must find (one signal each). */
@@ -83,7 +133,16 @@ export function makeCorpus(chunks, o = {}) {
     seqs[c]++;
     chars += text.length;
     byLanguage[lang].push(text);
-    messages.push({ type: "chunk", callId: `b-${c}`, seq: seqs[c], speaker, text, final: true, startMs, endMs });
+    messages.push({
+      type: "chunk",
+      callId: `b-${c}`,
+      seq: seqs[c],
+      speaker,
+      text,
+      final: true,
+      startMs,
+      endMs,
+    });
   }
   return { messages, planted, chars, byLanguage, languages: langOf };
 }

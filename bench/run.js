@@ -2,8 +2,8 @@
 // Every figure is reported next to a baseline run in the same process (absolute numbers move
 // 25–35% between runs on shared VMs; ratios are steady to ~10%, see PERFORMANCE.md).
 import { execSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import { createAnalyzer } from "../dist/index.js";
 import { loadCompiledLexicon } from "../dist/lexicon/load.js";
@@ -41,11 +41,20 @@ function time(fn) {
 const analyzer = createAnalyzer();
 const corpus = makeCorpus(CHUNKS, { seed: 7 });
 const texts = corpus.messages.map((m) => m.text);
-const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, figures: {} };
+const results = {
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+  figures: {},
+};
 const rows = [];
 function report(name, value, unit, baseline, note = "") {
   results.figures[name] = { value, unit, baseline, note };
-  rows.push([name, typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 2 }) : value, unit, baseline ?? "", note]);
+  rows.push([
+    name,
+    typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 2 }) : value,
+    unit,
+    baseline ?? "",
+    note,
+  ]);
 }
 
 const scenarios = {
@@ -114,14 +123,41 @@ const scenarios = {
       sink += hits;
     });
     const perSec = (runs) => CHUNKS / median(runs);
-    report("analyzer.chunksPerSec", Math.round(perSec(whole)), "chunks/s", `spread ${(spread(whole) * 100).toFixed(0)}%`);
+    report(
+      "analyzer.chunksPerSec",
+      Math.round(perSec(whole)),
+      "chunks/s",
+      `spread ${(spread(whole) * 100).toFixed(0)}%`,
+    );
     report("matcher.chunksPerSec", Math.round(perSec(matcherOnly)), "chunks/s", "normalise + scan only");
     report("charCodeAt.chunksPerSec", Math.round(perSec(loop)), "chunks/s", "ceiling");
-    report("npm-ahocorasick.chunksPerSec", Math.round(perSec(npmRuns)), "chunks/s", `${patterns.length} patterns, matching only`);
-    report("regexp.chunksPerSec", Math.round(perSec(regexRuns)), "chunks/s", `${regexps.length} RegExps < 20 KB`);
+    report(
+      "npm-ahocorasick.chunksPerSec",
+      Math.round(perSec(npmRuns)),
+      "chunks/s",
+      `${patterns.length} patterns, matching only`,
+    );
+    report(
+      "regexp.chunksPerSec",
+      Math.round(perSec(regexRuns)),
+      "chunks/s",
+      `${regexps.length} RegExps < 20 KB`,
+    );
     report("analyzer.vsNpmAhoCorasick", perSec(whole) / perSec(npmRuns), "×", "npm ahocorasick", "goal ≥ 5");
-    report("analyzer.perCharCostVsCharCodeAt", median(whole) / median(loop), "×", "charCodeAt loop", "goal ≤ 15");
-    report("analyzer.signals", signals, "signals", `planted ${corpus.planted}`, signals >= corpus.planted ? "ok" : "BROKEN: fewer signals than planted");
+    report(
+      "analyzer.perCharCostVsCharCodeAt",
+      median(whole) / median(loop),
+      "×",
+      "charCodeAt loop",
+      "goal ≤ 15",
+    );
+    report(
+      "analyzer.signals",
+      signals,
+      "signals",
+      `planted ${corpus.planted}`,
+      signals >= corpus.planted ? "ok" : "BROKEN: fewer signals than planted",
+    );
     if (signals < corpus.planted) process.exitCode = 1;
   },
 
@@ -149,7 +185,9 @@ const scenarios = {
   /** Cost independent of call length: chunks 19,001–20,000 vs 1–1,000 of one call. */
   callLength() {
     const call = analyzer.openCall({ callId: "long" });
-    const msgs = corpus.messages.slice(0, 20_000).map((m, i) => ({ ...m, callId: "long", seq: i + 1, startMs: i * 3000, endMs: i * 3000 + 2500 }));
+    const msgs = corpus.messages
+      .slice(0, 20_000)
+      .map((m, i) => ({ ...m, callId: "long", seq: i + 1, startMs: i * 3000, endMs: i * 3000 + 2500 }));
     const window = (from, to) => {
       const t0 = process.hrtime.bigint();
       for (let i = from; i < to; i++) sink += call.push(msgs[i]).length;
@@ -185,12 +223,29 @@ const scenarios = {
     global.gc();
     const perCall = (process.memoryUsage().heapUsed - before) / N;
     sink += calls.length;
-    report("memory.perOpenCall", Math.round(perCall), "bytes", "after 50 chunks, 10,000 calls", "goal ≤ 8192");
+    report(
+      "memory.perOpenCall",
+      Math.round(perCall),
+      "bytes",
+      "after 50 chunks, 10,000 calls",
+      "goal ≤ 8192",
+    );
     const compiled = loadCompiledLexicon();
     const t0 = performance.now();
     const a2 = createAnalyzer({ lexicon: compiled });
-    report("lexicon.buildMs", Math.round(performance.now() - t0), "ms", `${a2.lexicon.matcher.patternCount} patterns`, "goal ≤ 300");
-    report("lexicon.matcherBytes", a2.lexicon.matcher.memoryBytes(), "bytes", `${a2.lexicon.matcher.stateCount} states`);
+    report(
+      "lexicon.buildMs",
+      Math.round(performance.now() - t0),
+      "ms",
+      `${a2.lexicon.matcher.patternCount} patterns`,
+      "goal ≤ 300",
+    );
+    report(
+      "lexicon.matcherBytes",
+      a2.lexicon.matcher.memoryBytes(),
+      "bytes",
+      `${a2.lexicon.matcher.stateCount} states`,
+    );
   },
 };
 
@@ -200,11 +255,17 @@ for (const n of names) {
   scenarios[n]();
 }
 const width = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => String(r[i]).length)));
-for (const r of rows) console.log(r.map((c, i) => String(c)[i === 1 ? "padStart" : "padEnd"](width[i])).join("  "));
+for (const r of rows)
+  console.log(r.map((c, i) => String(c)[i === 1 ? "padStart" : "padEnd"](width[i])).join("  "));
 let commit = "";
 try {
-  commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] })
+    .toString()
+    .trim();
 } catch {}
 const stamp = new Date().toISOString().slice(0, 10);
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL(`./results/${stamp}-${os.hostname()}.json`, import.meta.url), JSON.stringify({ ...results, commit, quick, chunks: CHUNKS, sink: sink % 7 }, null, 2));
+writeFileSync(
+  new URL(`./results/${stamp}-${os.hostname()}.json`, import.meta.url),
+  JSON.stringify({ ...results, commit, quick, chunks: CHUNKS, sink: sink % 7 }, null, 2),
+);

@@ -3,7 +3,7 @@ import { main } from "../dist/cli/main.js";
 
 main(process.argv).then(
   (code) => {
-    process.exitCode = code;
+    if (code >= 0) process.exitCode = code; // -1: a server that keeps running
   },
   (err) => {
     process.stderr.write(`callcue: ${err?.message ?? err}\n`);

@@ -10,6 +10,17 @@ export const ERRORS = {
   CC_ERR_CALL_EXISTS: "a start names a call that is already open",
   CC_ERR_CALL_ENDED: "a message arrived for a call that has ended",
   CC_ERR_BAD_LEXICON: "a lexicon file has a malformed line",
+  CC_ERR_BINARY_FRAME: "a binary frame arrived where JSON text is expected",
+  CC_ERR_SEQ_GAP: "chunks are missing before this seq; the call goes on without them",
+  CC_ERR_SEQ_STALE: "a seq older than the reorder window arrived after newer ones",
+  CC_ERR_TOO_MANY_CALLS: "the connection has as many open calls as it may",
+  CC_ERR_RATE_LIMITED: "the connection sends more messages per second than allowed",
+  CC_ERR_NOT_ENTITLED: "the token does not entitle its holder to this call or agent",
+  CC_ERR_BAD_OFFSET: "a resume offset is malformed",
+  CC_ERR_UNAUTHORIZED: "no valid token (HTTP 401 before the upgrade)",
+  CC_ERR_FORBIDDEN: "the token's role or the Origin is not allowed on this path (HTTP 403)",
+  CC_ERR_TOKEN_EXPIRED: "the token expired; the socket is closed",
+  CC_ERR_SHUTTING_DOWN: "the server is shutting down",
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

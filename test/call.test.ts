@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { ChunkMessage } from "../src/types.js";
 import { analyzer, runCall } from "./helpers.js";
 
-const chunk = (callId: string, seq: number, text: string, extra: Partial<ChunkMessage> = {}): ChunkMessage => ({
+const chunk = (
+  callId: string,
+  seq: number,
+  text: string,
+  extra: Partial<ChunkMessage> = {},
+): ChunkMessage => ({
   type: "chunk",
   callId,
   seq,
@@ -22,7 +27,13 @@ describe("call.push", () => {
     expect(a).toHaveLength(1);
     expect(a[0]).toMatchObject({ type: "hint", seq: 1, priority: "urgent" });
     expect(b).toEqual([]);
-    expect(c.every((e) => e.type !== "hint" || e.signals.every((s) => s.kind !== "escalation_threat" || e.priority !== "urgent" || e.seq === 3))).toBe(true);
+    expect(
+      c.every(
+        (e) =>
+          e.type !== "hint" ||
+          e.signals.every((s) => s.kind !== "escalation_threat" || e.priority !== "urgent" || e.seq === 3),
+      ),
+    ).toBe(true);
     expect(call.end().signalCounts.escalation_threat).toBe(1);
   });
 
@@ -36,12 +47,30 @@ describe("call.push", () => {
 
   it("answers bad input with typed errors and goes on", () => {
     const call = analyzer().openCall({ callId: "e1" });
-    expect(call.push({ type: "chunk", callId: "e1", seq: -1, speaker: "customer", text: "x" })[0]).toMatchObject({ type: "error", code: "CC_ERR_BAD_FIELD" });
-    expect(call.push({ type: "chunk", callId: "e1", seq: 1, speaker: "robot", text: "x" })[0]).toMatchObject({ code: "CC_ERR_BAD_FIELD" });
-    expect(call.push({ type: "chunk", callId: "e1", seq: 2, speaker: "customer", text: "x", startMs: 5, endMs: 1 })[0]).toMatchObject({ code: "CC_ERR_BAD_FIELD", seq: 2 });
+    expect(
+      call.push({ type: "chunk", callId: "e1", seq: -1, speaker: "customer", text: "x" })[0],
+    ).toMatchObject({ type: "error", code: "CC_ERR_BAD_FIELD" });
+    expect(call.push({ type: "chunk", callId: "e1", seq: 1, speaker: "robot", text: "x" })[0]).toMatchObject({
+      code: "CC_ERR_BAD_FIELD",
+    });
+    expect(
+      call.push({
+        type: "chunk",
+        callId: "e1",
+        seq: 2,
+        speaker: "customer",
+        text: "x",
+        startMs: 5,
+        endMs: 1,
+      })[0],
+    ).toMatchObject({ code: "CC_ERR_BAD_FIELD", seq: 2 });
     expect(call.push(null)[0]).toMatchObject({ code: "CC_ERR_BAD_MESSAGE" });
-    expect(call.push({ type: "chunk", callId: "other", seq: 3, speaker: "customer", text: "x" })[0]).toMatchObject({ code: "CC_ERR_BAD_FIELD" });
-    expect(call.push(chunk("e1", 4, "fine thanks"))).not.toContainEqual(expect.objectContaining({ type: "error" }));
+    expect(
+      call.push({ type: "chunk", callId: "other", seq: 3, speaker: "customer", text: "x" })[0],
+    ).toMatchObject({ code: "CC_ERR_BAD_FIELD" });
+    expect(call.push(chunk("e1", 4, "fine thanks"))).not.toContainEqual(
+      expect.objectContaining({ type: "error" }),
+    );
     call.end();
     expect(call.push(chunk("e1", 5, "again"))[0]).toMatchObject({ code: "CC_ERR_CALL_ENDED" });
   });
@@ -56,19 +85,36 @@ describe("call.push", () => {
     );
     fc.assert(
       fc.property(
-        fc.record({ seq: fc.nat(), text: fc.fullUnicodeString({ maxLength: 300 }), final: fc.boolean(), startMs: fc.nat(), volumeDb: fc.double({ min: -90, max: 0, noNaN: true }) }),
+        fc.record({
+          seq: fc.nat(),
+          text: fc.fullUnicodeString({ maxLength: 300 }),
+          final: fc.boolean(),
+          startMs: fc.nat(),
+          volumeDb: fc.double({ min: -90, max: 0, noNaN: true }),
+        }),
         (r) => {
-          expect(() => call.push({ type: "chunk", callId: "fuzz", speaker: "customer", ...r, endMs: r.startMs + 500 })).not.toThrow();
+          expect(() =>
+            call.push({ type: "chunk", callId: "fuzz", speaker: "customer", ...r, endMs: r.startMs + 500 }),
+          ).not.toThrow();
         },
       ),
       { numRuns: 500 },
     );
-    call.push(JSON.parse('{"type":"chunk","callId":"fuzz","seq":1,"speaker":"customer","text":"x","__proto__":{"polluted":1}}'));
+    call.push(
+      JSON.parse(
+        '{"type":"chunk","callId":"fuzz","seq":1,"speaker":"customer","text":"x","__proto__":{"polluted":1}}',
+      ),
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it("is deterministic: the same input gives the same events", () => {
-    const lines = ["我要投诉到国家局 你们这帮骗子", "THIS IS UNACCEPTABLE!!", "환불해 주세요 소비자원에 신고할 거예요", "ok thanks"];
+    const lines = [
+      "我要投诉到国家局 你们这帮骗子",
+      "THIS IS UNACCEPTABLE!!",
+      "환불해 주세요 소비자원에 신고할 거예요",
+      "ok thanks",
+    ];
     expect(JSON.stringify(runCall(lines).events)).toBe(JSON.stringify(runCall(lines).events));
   });
 

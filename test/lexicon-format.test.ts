@@ -4,8 +4,19 @@ import { parseLexiconFile } from "../src/lexicon/format.js";
 
 describe("lexicon line format", () => {
   it("parses phrase, weight and attributes", () => {
-    const [e] = parseLexiconFile("投诉到国家局\t0.9\ttarget=regulator hom\n", "escalation_threat", "zh", "zh/escalation_threat.tsv");
-    expect(e).toMatchObject({ phrase: "投诉到国家局", weight: 0.9, target: "regulator", homophones: true, negatable: true });
+    const [e] = parseLexiconFile(
+      "投诉到国家局\t0.9\ttarget=regulator hom\n",
+      "escalation_threat",
+      "zh",
+      "zh/escalation_threat.tsv",
+    );
+    expect(e).toMatchObject({
+      phrase: "投诉到国家局",
+      weight: 0.9,
+      target: "regulator",
+      homophones: true,
+      negatable: true,
+    });
   });
 
   it("defaults the weight and skips comments and blank lines", () => {

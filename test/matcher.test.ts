@@ -9,7 +9,22 @@ function all(m: Matcher, text: string): string[] {
   return out.sort();
 }
 
-const PATTERNS = ["投诉", "投诉到国家局", "国家局", "媒体", "多媒体", "소비자원", "신고", "원에신고", "sue", "sue you", "he", "she", "hers", "his"];
+const PATTERNS = [
+  "投诉",
+  "投诉到国家局",
+  "国家局",
+  "媒体",
+  "多媒体",
+  "소비자원",
+  "신고",
+  "원에신고",
+  "sue",
+  "sue you",
+  "he",
+  "she",
+  "hers",
+  "his",
+];
 
 describe("AhoCorasick", () => {
   const ac = new AhoCorasick(PATTERNS);
@@ -38,7 +53,10 @@ describe("AhoCorasick", () => {
 
   it("agrees with the naive matcher on random zh/ko/en text", () => {
     const alphabet = fc.constantFrom(..."投诉到国家局媒体多소비자원에신고suehrisy 。,".split(""));
-    const patterns = fc.array(fc.string({ unit: alphabet, minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 30 });
+    const patterns = fc.array(fc.string({ unit: alphabet, minLength: 1, maxLength: 5 }), {
+      minLength: 1,
+      maxLength: 30,
+    });
     fc.assert(
       fc.property(patterns, fc.string({ unit: alphabet, maxLength: 60 }), (ps, text) => {
         expect(all(new AhoCorasick(ps), text)).toEqual(all(new NaiveMatcher(ps), text));

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { analyzeCommand } from "./analyze.js";
 import { evaluate, formatReport } from "./eval.js";
+import { serveCommand } from "./serve.js";
 
 /** The `callcue` command line (SPEC §8). Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -41,6 +42,46 @@ export async function main(argv: string[]): Promise<number> {
         if (opts.minSignalRecall !== undefined && report.signalRecall < opts.minSignalRecall) code = 1;
       },
     );
+
+  program
+    .command("serve")
+    .description("the real-time server: WebSocket ingest and subscribe, the agent page, health and metrics")
+    .option("-p, --port <n>", "port (env CALLCUE_PORT, default 8080; 0 = any free port)", Number.parseInt)
+    .option("--host <addr>", "interface to bind (env CALLCUE_HOST, default 127.0.0.1)")
+    .option(
+      "--secret <s>",
+      "HS256 token secret (env CALLCUE_JWT_SECRET; default: created in the data folder)",
+    )
+    .option("--data-dir <dir>", "data folder (env CALLCUE_DATA_DIR, default .callcue)")
+    .option("--max-payload <bytes>", "largest frame, at most 65536", Number.parseInt)
+    .option(
+      "--max-calls-per-connection <n>",
+      "open calls per ingest connection (default 1000)",
+      Number.parseInt,
+    )
+    .option("--max-connections-per-tenant <n>", "connections per tenant (default 2000)", Number.parseInt)
+    .option("--max-messages-per-second <n>", "per connection (default 500)", Number.parseInt)
+    .option("--max-buffered-bytes <n>", "subscriber send-buffer cap (default 1 MiB)", Number.parseInt)
+    .option("--idle-call-ms <ms>", "end a call with no chunk for this long (default 300000)", Number.parseInt)
+    .option("--allowed-origin <origin...>", "browser origins allowed besides the server's own page")
+    .option("--log-level <level>", "pino level (env CALLCUE_LOG_LEVEL, default info)")
+    .action(async (o: Record<string, unknown>) => {
+      await serveCommand({
+        port: o.port as number | undefined,
+        host: o.host as string | undefined,
+        secret: o.secret as string | undefined,
+        dataDir: o.dataDir as string | undefined,
+        maxPayloadBytes: o.maxPayload as number | undefined,
+        maxCallsPerConnection: o.maxCallsPerConnection as number | undefined,
+        maxConnectionsPerTenant: o.maxConnectionsPerTenant as number | undefined,
+        maxMessagesPerSecond: o.maxMessagesPerSecond as number | undefined,
+        maxBufferedBytes: o.maxBufferedBytes as number | undefined,
+        idleCallMs: o.idleCallMs as number | undefined,
+        allowedOrigins: o.allowedOrigin as string[] | undefined,
+        logLevel: o.logLevel as string | undefined,
+      });
+      code = -1; // keep running
+    });
 
   await program.parseAsync(argv);
   return code;

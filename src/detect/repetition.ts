@@ -48,10 +48,14 @@ export class RepetitionTracker {
       const maxDistance = (1 - SIMILARITY) * longest;
       if (Math.abs(n - m) > maxDistance) continue;
       let l1 = 0;
-      for (let b = 0; b < BUCKETS; b++) l1 += Math.abs((h[b] as number) - (this.histograms[r * BUCKETS + b] as number));
+      for (let b = 0; b < BUCKETS; b++)
+        l1 += Math.abs((h[b] as number) - (this.histograms[r * BUCKETS + b] as number));
       if (l1 / 2 > maxDistance) continue;
       text ??= String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
-      const prev = String.fromCharCode.apply(null, this.units.subarray(r * MAX_UNITS, r * MAX_UNITS + m) as unknown as number[]);
+      const prev = String.fromCharCode.apply(
+        null,
+        this.units.subarray(r * MAX_UNITS, r * MAX_UNITS + m) as unknown as number[],
+      );
       const sim = 1 - distance(prev, text) / longest;
       if (sim > best) best = sim;
     }

@@ -1,0 +1,233 @@
+import type WebSocket from "ws";
+import type { Analyzer } from "../analyzer.js";
+import type { Call } from "../session/call.js";
+import type { Claims } from "../transport/auth.js";
+import type { HintEvent, SummaryEvent } from "../types.js";
+
+/** An event as subscribers see it: the analyzer's event plus its per-call offset. */
+export type Published = (HintEvent | SummaryEvent) & { offset: number };
+
+/** One desktop connection and what it follows. */
+export interface Subscriber {
+  ws: WebSocket;
+  claims: Claims;
+  /** Call keys this subscriber receives. */
+  calls: Set<string>;
+  /** Since when the send buffer has been over the cap (0 = not lagging). */
+  laggingSinceMs: number;
+  /** Events were dropped while lagging: the next send starts with a snapshot. */
+  dropped: Set<string>;
+}
+
+export interface HubOptions {
+  historyEvents: number;
+  maxBufferedBytes: number;
+  slowSubscriberMs: number;
+  /** Ended calls stay this long for late subscribers and resumes. */
+  keepEndedMs: number;
+}
+
+/** A live (or recently ended) call: the analyzer state, ingest ordering and its event history. */
+export class LiveCall {
+  readonly key: string;
+  /** Next seq expected; undefined until the first chunk. */
+  nextSeq: number | undefined;
+  /** Chunks that arrived ahead of `nextSeq`, waiting for the ones before them (bounded by the reorder window). */
+  readonly pending = new Map<number, unknown>();
+  /** Seqs declared missing (bounded): a late arrival is reported stale, not analysed. */
+  readonly skipped = new Set<number>();
+  owner: object | undefined;
+  lastActivityMs: number;
+  endedAtMs = 0;
+  lastHint: HintEvent | undefined;
+  summary: SummaryEvent | undefined;
+  private readonly history: Published[] = [];
+  private nextOffset = 1;
+  readonly subscribers = new Set<Subscriber>();
+
+  constructor(
+    readonly tenant: string,
+    readonly callId: string,
+    readonly agentId: string | undefined,
+    readonly call: Call,
+    nowMs: number,
+    private readonly historyLimit: number,
+  ) {
+    this.key = callKey(tenant, callId);
+    this.lastActivityMs = nowMs;
+  }
+
+  get lastOffset(): number {
+    return this.nextOffset - 1;
+  }
+
+  get ended(): boolean {
+    return this.summary !== undefined;
+  }
+
+  record(event: HintEvent | SummaryEvent): Published {
+    const p = { ...event, offset: this.nextOffset++ } as Published;
+    this.history.push(p);
+    if (this.history.length > this.historyLimit) this.history.shift();
+    if (event.type === "hint") this.lastHint = event;
+    else this.summary = event;
+    return p;
+  }
+
+  /** Events after `offset`, or undefined when some of them are no longer kept. */
+  since(offset: number): Published[] | undefined {
+    if (offset >= this.lastOffset) return [];
+    const oldest = this.history[0]?.offset ?? this.nextOffset;
+    if (offset + 1 < oldest) return undefined;
+    return this.history.filter((e) => e.offset > offset);
+  }
+
+  snapshot(recovered?: boolean): Record<string, unknown> {
+    const s: Record<string, unknown> = {
+      type: "snapshot",
+      callId: this.callId,
+      offset: this.lastOffset,
+      agentId: this.agentId ?? null,
+      hint: this.lastHint ?? null,
+      summary: this.summary ?? null,
+    };
+    if (recovered !== undefined) s.recovered = recovered;
+    return s;
+  }
+}
+
+export function callKey(tenant: string, callId: string): string {
+  return `${tenant}\u0000${callId}`;
+}
+
+/** May these claims see this call? Tenant first, then role and entitlement (SPEC §10). */
+export function entitled(
+  claims: Claims,
+  tenant: string,
+  callId: string,
+  agentId: string | undefined,
+): boolean {
+  if (claims.tenant !== tenant) return false;
+  if (claims.role === "supervisor") return true;
+  if (claims.role !== "agent") return false;
+  return (
+    (claims.calls?.includes(callId) ?? false) || (claims.agentId !== undefined && claims.agentId === agentId)
+  );
+}
+
+/**
+ * The subscriber hub: live calls by tenant and id, who follows what, and the
+ * one guarded send (checks `bufferedAmount` before every message, drops to
+ * the latest state when a desktop cannot keep up, closes it if it stays over).
+ */
+export class Hub {
+  readonly calls = new Map<string, LiveCall>();
+  /** Subscribers following an agent id (key tenant+agentId) or a whole tenant (key tenant+"*"). */
+  private readonly watchers = new Map<string, Set<Subscriber>>();
+  private readonly subscribers = new Set<Subscriber>();
+
+  constructor(
+    readonly analyzer: Analyzer,
+    private readonly options: HubOptions,
+    private readonly onDrop: (s: Subscriber, reason: string) => void,
+  ) {}
+
+  open(
+    tenant: string,
+    callId: string,
+    language: string | undefined,
+    agentId: string | undefined,
+    nowMs: number,
+  ): LiveCall {
+    const call = this.analyzer.openCall({ callId, language });
+    const live = new LiveCall(tenant, callId, agentId, call, nowMs, this.options.historyEvents);
+    this.calls.set(live.key, live);
+    // Desktops following this agent (or the whole tenant) get the new call at once.
+    for (const key of [watchKey(tenant, agentId ?? "\u0001"), watchKey(tenant, "*")]) {
+      for (const s of this.watchers.get(key) ?? []) {
+        if (entitled(s.claims, tenant, callId, agentId)) this.follow(s, live);
+      }
+    }
+    return live;
+  }
+
+  get(tenant: string, callId: string): LiveCall | undefined {
+    return this.calls.get(callKey(tenant, callId));
+  }
+
+  addSubscriber(s: Subscriber): void {
+    this.subscribers.add(s);
+  }
+
+  removeSubscriber(s: Subscriber): void {
+    this.subscribers.delete(s);
+    for (const key of s.calls) this.calls.get(key)?.subscribers.delete(s);
+    for (const set of this.watchers.values()) set.delete(s);
+  }
+
+  /** Starts sending a call's events to a subscriber; `offset` resumes after the last event it saw. */
+  follow(s: Subscriber, live: LiveCall, offset?: number): void {
+    s.calls.add(live.key);
+    live.subscribers.add(s);
+    if (offset === undefined) {
+      this.send(s, live, live.snapshot());
+      return;
+    }
+    const missed = live.since(offset);
+    if (missed === undefined) this.send(s, live, live.snapshot(false));
+    else for (const e of missed) this.send(s, live, e);
+  }
+
+  watch(s: Subscriber, tenant: string, agentId: string | "*"): LiveCall[] {
+    const key = watchKey(tenant, agentId);
+    let set = this.watchers.get(key);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(key, set);
+    }
+    set.add(s);
+    return [...this.calls.values()].filter(
+      (c) => c.tenant === tenant && !c.ended && (agentId === "*" || c.agentId === agentId),
+    );
+  }
+
+  publish(live: LiveCall, event: HintEvent | SummaryEvent): Published {
+    const p = live.record(event);
+    for (const s of live.subscribers) this.send(s, live, p);
+    return p;
+  }
+
+  /** The guarded send: never lets a subscriber's buffer grow past the cap by more than one message. */
+  private send(s: Subscriber, live: LiveCall, message: object): void {
+    const ws = s.ws;
+    if (ws.readyState !== 1) return;
+    const now = Date.now();
+    if (ws.bufferedAmount > this.options.maxBufferedBytes) {
+      if (s.laggingSinceMs === 0) s.laggingSinceMs = now;
+      s.dropped.add(live.key);
+      if (now - s.laggingSinceMs > this.options.slowSubscriberMs) this.onDrop(s, "slow subscriber");
+      return;
+    }
+    s.laggingSinceMs = 0;
+    if (s.dropped.delete(live.key)) {
+      // Coalesced: what was dropped is replaced by the latest state, flagged as not recovered.
+      ws.send(JSON.stringify(live.snapshot(false)));
+      if ((message as { type?: string }).type === "snapshot") return;
+    }
+    ws.send(JSON.stringify(message));
+  }
+
+  /** Ended calls older than `keepEndedMs` are forgotten. */
+  sweepEnded(nowMs: number): void {
+    for (const [key, c] of this.calls) {
+      if (c.ended && nowMs - c.endedAtMs > this.options.keepEndedMs) {
+        this.calls.delete(key);
+        for (const s of c.subscribers) s.calls.delete(key);
+      }
+    }
+  }
+}
+
+function watchKey(tenant: string, agentId: string): string {
+  return `${tenant}\u0000${agentId}`;
+}

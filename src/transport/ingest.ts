@@ -1,0 +1,221 @@
+import type WebSocket from "ws";
+import { CallcueError, type ErrorCode } from "../errors.js";
+import type { Hub, LiveCall } from "../fanout/hub.js";
+import { validateMessage } from "../session/validate.js";
+import type { ChunkMessage } from "../types.js";
+import type { Claims } from "./auth.js";
+import type { Metrics } from "./metrics.js";
+import type { ServerOptions } from "./options.js";
+
+export type SendError = (
+  ws: WebSocket,
+  code: ErrorCode,
+  extra?: { callId?: string; seq?: number; message?: string },
+) => void;
+
+/** Seqs remembered as skipped per call (late arrivals of these are reported stale). */
+const MAX_SKIPPED = 1024;
+
+/**
+ * One producer connection on `/v1/ingest`: many calls, acks per chunk,
+ * retransmits acked again without a second analysis, reordering within a
+ * window, gaps reported as typed errors while the call goes on.
+ */
+export class IngestConnection {
+  private readonly owned = new Set<LiveCall>();
+  private tokens: number;
+  private lastRefillMs = Date.now();
+  private lastRateErrorMs = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly claims: Claims,
+    private readonly hub: Hub,
+    private readonly options: ServerOptions,
+    private readonly metrics: Metrics,
+    private readonly sendError: SendError,
+  ) {
+    this.tokens = options.maxMessagesPerSecond * 2;
+  }
+
+  /** Token bucket: `maxMessagesPerSecond`, bursts of twice that. */
+  private allow(now: number): boolean {
+    const rate = this.options.maxMessagesPerSecond;
+    this.tokens = Math.min(rate * 2, this.tokens + ((now - this.lastRefillMs) / 1000) * rate);
+    this.lastRefillMs = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  message(data: Buffer, isBinary: boolean): void {
+    const now = Date.now();
+    if (!this.allow(now)) {
+      // At most one rate error a second: the reply must not become the flood.
+      if (now - this.lastRateErrorMs >= 1000) {
+        this.lastRateErrorMs = now;
+        this.sendError(this.ws, "CC_ERR_RATE_LIMITED");
+      } else this.metrics.errors.inc({ code: "CC_ERR_RATE_LIMITED" });
+      return;
+    }
+    if (isBinary) return this.sendError(this.ws, "CC_ERR_BINARY_FRAME");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString("utf8"));
+    } catch {
+      return this.sendError(this.ws, "CC_ERR_BAD_JSON");
+    }
+    try {
+      const m = validateMessage(parsed);
+      if (m.type === "start")
+        this.start(m.callId, m.language, m.meta, (parsed as { resume?: unknown }).resume === true, now);
+      else if (m.type === "chunk") this.chunk(m, now);
+      else this.end(m.callId, now);
+    } catch (err) {
+      const e =
+        err instanceof CallcueError
+          ? err
+          : new CallcueError("CC_ERR_BAD_MESSAGE", "the message could not be handled");
+      const p = parsed as { callId?: unknown; seq?: unknown } | null;
+      this.sendError(this.ws, e.code, {
+        message: e.message,
+        ...(typeof p?.callId === "string" && p.callId.length <= 256 ? { callId: p.callId } : {}),
+        ...(typeof p?.seq === "number" && Number.isSafeInteger(p.seq) ? { seq: p.seq } : {}),
+      });
+    }
+  }
+
+  private reply(message: object): void {
+    if (this.ws.readyState === 1) this.ws.send(JSON.stringify(message));
+  }
+
+  private start(
+    callId: string,
+    language: string | undefined,
+    meta: Record<string, unknown> | undefined,
+    resume: boolean,
+    now: number,
+  ): void {
+    const existing = this.hub.get(this.claims.tenant, callId);
+    if (existing) {
+      if (!resume)
+        throw new CallcueError(
+          "CC_ERR_CALL_EXISTS",
+          "the call is already open; send resume:true to continue it",
+        );
+      if (existing.ended) throw new CallcueError("CC_ERR_CALL_ENDED", "the call has ended");
+      existing.owner = this;
+      existing.lastActivityMs = now;
+      this.owned.add(existing);
+      const lastSeq = existing.nextSeq === undefined ? null : existing.nextSeq - 1;
+      this.reply({ type: "started", callId, resumed: true, lastSeq });
+      return;
+    }
+    if (resume) throw new CallcueError("CC_ERR_UNKNOWN_CALL", "no such call to resume; start it anew");
+    if (this.owned.size >= this.options.maxCallsPerConnection)
+      throw new CallcueError(
+        "CC_ERR_TOO_MANY_CALLS",
+        `at most ${this.options.maxCallsPerConnection} open calls per connection`,
+      );
+    const agentId = typeof meta?.agentId === "string" ? meta.agentId : undefined;
+    const live = this.hub.open(this.claims.tenant, callId, language, agentId, now);
+    live.owner = this;
+    this.owned.add(live);
+    this.metrics.activeCalls.inc();
+    this.reply({ type: "started", callId, resumed: false, lastSeq: null });
+  }
+
+  private live(callId: string): LiveCall {
+    const live = this.hub.get(this.claims.tenant, callId);
+    if (!live) throw new CallcueError("CC_ERR_UNKNOWN_CALL", "no start was seen for this call");
+    if (live.ended) throw new CallcueError("CC_ERR_CALL_ENDED", "the call has ended");
+    return live;
+  }
+
+  private chunk(c: ChunkMessage, now: number): void {
+    const live = this.live(c.callId);
+    live.lastActivityMs = now;
+    live.nextSeq ??= c.seq;
+    const next = live.nextSeq;
+    if (c.seq < next) {
+      if (live.skipped.has(c.seq))
+        throw new CallcueError("CC_ERR_SEQ_STALE", `seq ${c.seq} was already given up as missing`);
+      this.reply({ type: "ack", callId: c.callId, seq: c.seq, duplicate: true });
+      return;
+    }
+    if (c.seq > next) {
+      if (!live.pending.has(c.seq)) live.pending.set(c.seq, c);
+      if (c.seq - next < this.options.reorderWindow && live.pending.size < this.options.reorderWindow) return;
+      // The hole is older than the window: give it up, say so, and go on.
+      const first = Math.min(...live.pending.keys());
+      for (let s = next; s < first; s++) {
+        if (live.skipped.size >= MAX_SKIPPED)
+          live.skipped.delete(live.skipped.values().next().value as number);
+        live.skipped.add(s);
+      }
+      this.sendError(this.ws, "CC_ERR_SEQ_GAP", {
+        callId: c.callId,
+        seq: first,
+        message: `chunks ${next}..${first - 1} are missing`,
+      });
+      live.nextSeq = first;
+    } else this.analyse(live, c, now);
+    this.drain(live, now);
+  }
+
+  private drain(live: LiveCall, now: number): void {
+    for (let m = live.pending.get(live.nextSeq as number); m; m = live.pending.get(live.nextSeq as number)) {
+      live.pending.delete(live.nextSeq as number);
+      this.analyse(live, m as ChunkMessage, now);
+    }
+  }
+
+  private analyse(live: LiveCall, c: ChunkMessage, receivedMs: number): void {
+    live.nextSeq = c.seq + 1;
+    const events = live.call.push(c);
+    this.metrics.chunks.inc();
+    for (const e of events) {
+      if (e.type === "hint") {
+        this.hub.publish(live, e);
+        this.metrics.hints.inc({ priority: e.priority });
+        this.metrics.hintLatency.observe((Date.now() - receivedMs) / 1000);
+      } else if (e.type === "error")
+        this.sendError(this.ws, e.code as ErrorCode, { callId: c.callId, seq: c.seq, message: e.message });
+    }
+    this.reply({ type: "ack", callId: c.callId, seq: c.seq });
+  }
+
+  private end(callId: string, now: number): void {
+    const live = this.live(callId);
+    if (live.pending.size > 0) {
+      const seqs = [...live.pending.keys()].sort((a, b) => a - b);
+      this.sendError(this.ws, "CC_ERR_SEQ_GAP", {
+        callId,
+        seq: seqs[0],
+        message: `chunks before ${seqs[0]} never arrived`,
+      });
+      for (const s of seqs) {
+        live.nextSeq = s;
+        this.analyse(live, live.pending.get(s) as ChunkMessage, now);
+      }
+      live.pending.clear();
+    }
+    const summary = IngestConnection.finish(this.hub, live, this.metrics, now);
+    this.owned.delete(live);
+    this.reply(summary);
+  }
+
+  /** Ends a call (on `end`, idle timeout or shutdown) and publishes its summary. */
+  static finish(hub: Hub, live: LiveCall, metrics: Metrics, now: number): object {
+    const summary = live.call.end();
+    live.endedAtMs = now;
+    metrics.activeCalls.dec();
+    return hub.publish(live, summary);
+  }
+
+  close(): void {
+    // Calls outlive their producer's connection: it may reconnect and resume, or they end when idle.
+    for (const live of this.owned) if (live.owner === this) live.owner = undefined;
+    this.owned.clear();
+  }
+}

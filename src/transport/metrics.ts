@@ -1,0 +1,60 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** Prometheus metrics of one server (own registry: several servers may share a process in tests). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly activeCalls = new Gauge({
+    name: "callcue_active_calls",
+    help: "Calls open now",
+    registers: [this.registry],
+  });
+  readonly connections = new Gauge({
+    name: "callcue_connections",
+    help: "Open WebSocket connections",
+    labelNames: ["path"],
+    registers: [this.registry],
+  });
+  readonly chunks = new Counter({
+    name: "callcue_chunks_total",
+    help: "Chunks analysed",
+    registers: [this.registry],
+  });
+  readonly hints = new Counter({
+    name: "callcue_hints_total",
+    help: "Hints published",
+    labelNames: ["priority"],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: "callcue_errors_total",
+    help: "Errors sent to clients",
+    labelNames: ["code"],
+    registers: [this.registry],
+  });
+  readonly hintLatency = new Histogram({
+    name: "callcue_ingest_to_hint_seconds",
+    help: "From a chunk's arrival to its hint being handed to the subscribers' sockets",
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [this.registry],
+  });
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loopDelay.enable();
+    const delay = this.loopDelay;
+    new Gauge({
+      name: "callcue_event_loop_delay_p99_seconds",
+      help: "Event-loop delay, 99th percentile since the last scrape",
+      registers: [this.registry],
+      collect() {
+        this.set(delay.percentile(99) / 1e9);
+        delay.reset();
+      },
+    });
+  }
+
+  stop(): void {
+    this.loopDelay.disable();
+  }
+}

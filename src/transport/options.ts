@@ -1,0 +1,70 @@
+/** Server options; every limit is enforced where data enters. Defaults in `DEFAULTS`. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. @default 8080 (env CALLCUE_PORT) */
+  port: number;
+  /** Interface to bind. @default "127.0.0.1" (env CALLCUE_HOST) */
+  host: string;
+  /** HS256 secret for tokens; created in `dataDir` when absent. (env CALLCUE_JWT_SECRET) */
+  secret?: string;
+  /** Folder for the secret (and, later, the store). @default ".callcue" (env CALLCUE_DATA_DIR) */
+  dataDir: string;
+  /** Largest accepted frame; bigger ones close the socket with 1009. @default 65536 */
+  maxPayloadBytes: number;
+  /** Open calls one ingest connection may carry. @default 1000 */
+  maxCallsPerConnection: number;
+  /** Concurrent connections per tenant (ingest and subscribe together). @default 2000 */
+  maxConnectionsPerTenant: number;
+  /** Messages per second per connection (token bucket, burst of twice this). @default 500 */
+  maxMessagesPerSecond: number;
+  /** A subscriber's send buffer cap; above it events are dropped to the latest state. @default 1048576 */
+  maxBufferedBytes: number;
+  /** A subscriber over the cap this long is closed (1008). @default 5000 */
+  slowSubscriberMs: number;
+  /** Ping interval; a peer that misses a pong is terminated at the next one. @default 30000 */
+  heartbeatMs: number;
+  /** An upgraded socket that sends nothing for this long is closed. @default 10000 */
+  firstMessageMs: number;
+  /** A call with no chunk for this long is ended with a summary. @default 300000 */
+  idleCallMs: number;
+  /** Out-of-order chunks within this many seqs are reordered. @default 32 */
+  reorderWindow: number;
+  /** Events kept per call for subscribers that resume. @default 512 */
+  historyEvents: number;
+  /** Browser origins allowed besides the server's own page. @default [] */
+  allowedOrigins: string[];
+  /** pino level. @default "info" (env CALLCUE_LOG_LEVEL) */
+  logLevel: string;
+}
+
+export const DEFAULTS: ServerOptions = {
+  port: 8080,
+  host: "127.0.0.1",
+  dataDir: ".callcue",
+  maxPayloadBytes: 64 * 1024,
+  maxCallsPerConnection: 1000,
+  maxConnectionsPerTenant: 2000,
+  maxMessagesPerSecond: 500,
+  maxBufferedBytes: 1024 * 1024,
+  slowSubscriberMs: 5000,
+  heartbeatMs: 30_000,
+  firstMessageMs: 10_000,
+  idleCallMs: 300_000,
+  reorderWindow: 32,
+  historyEvents: 512,
+  allowedOrigins: [],
+  logLevel: "info",
+};
+
+/** Defaults, then environment, then explicit options. */
+export function resolveOptions(o: Partial<ServerOptions> = {}, env = process.env): ServerOptions {
+  const fromEnv: Partial<ServerOptions> = {};
+  if (env.CALLCUE_PORT) fromEnv.port = Number(env.CALLCUE_PORT);
+  if (env.CALLCUE_HOST) fromEnv.host = env.CALLCUE_HOST;
+  if (env.CALLCUE_JWT_SECRET) fromEnv.secret = env.CALLCUE_JWT_SECRET;
+  if (env.CALLCUE_DATA_DIR) fromEnv.dataDir = env.CALLCUE_DATA_DIR;
+  if (env.CALLCUE_LOG_LEVEL) fromEnv.logLevel = env.CALLCUE_LOG_LEVEL;
+  const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const out = { ...DEFAULTS, ...fromEnv, ...defined } as ServerOptions;
+  if (out.maxPayloadBytes > 64 * 1024) throw new Error("maxPayloadBytes must be at most 65536");
+  return out;
+}

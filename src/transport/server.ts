@@ -1,0 +1,286 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import pino, { type Logger } from "pino";
+import WebSocket, { WebSocketServer } from "ws";
+import { type Analyzer, createAnalyzer } from "../analyzer.js";
+import { ERRORS, type ErrorCode } from "../errors.js";
+import { Hub, type Subscriber } from "../fanout/hub.js";
+import { type Claims, loadOrCreateSecret, type Role, verifyToken } from "./auth.js";
+import { IngestConnection } from "./ingest.js";
+import { Metrics } from "./metrics.js";
+import { resolveOptions, type ServerOptions } from "./options.js";
+import { PAGE_HTML } from "./page.js";
+import { redact } from "./redact.js";
+import { SubscribeConnection } from "./subscribe.js";
+
+const PATH_ROLES: Readonly<Record<string, readonly Role[]>> = {
+  "/v1/ingest": ["ingest"],
+  "/v1/subscribe": ["agent", "supervisor"],
+};
+
+/** Close codes (RFC 6455 and our 4000s). */
+export const CLOSE = { GOING_AWAY: 1001, POLICY: 1008, TOO_BIG: 1009, TOKEN_EXPIRED: 4001 } as const;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly secret: string;
+  readonly secretCreated: boolean;
+  readonly options: ServerOptions;
+  readonly hub: Hub;
+  readonly metrics: Metrics;
+  /** Stops accepting, ends open calls (summaries go out), closes sockets with 1001. */
+  stop(): Promise<void>;
+}
+
+/** Per-connection bookkeeping the server needs for limits, heartbeats and shutdown. */
+interface Conn {
+  ws: WebSocket;
+  claims: Claims;
+  alive: boolean;
+  expiry: NodeJS.Timeout;
+  firstMessage: NodeJS.Timeout | undefined;
+}
+
+function reject(socket: Duplex, status: number, code: ErrorCode): void {
+  const body = JSON.stringify({ type: "error", code, message: ERRORS[code] });
+  const reason =
+    status === 401
+      ? "Unauthorized"
+      : status === 403
+        ? "Forbidden"
+        : status === 429
+          ? "Too Many Requests"
+          : "Service Unavailable";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function tokenOf(req: IncomingMessage, url: URL): string | undefined {
+  const h = req.headers.authorization;
+  if (h?.startsWith("Bearer ")) return h.slice(7).trim();
+  return url.searchParams.get("access_token") ?? undefined;
+}
+
+/**
+ * `callcue serve`: one port for WebSocket `/v1/ingest` and `/v1/subscribe`
+ * and HTTP `/healthz`, `/metrics`, `/`. Authentication happens in the HTTP
+ * upgrade: a refused client gets 401/403 before any WebSocket state exists.
+ */
+export async function startServer(
+  partial: Partial<ServerOptions> = {},
+  deps: { analyzer?: Analyzer; logger?: Logger } = {},
+): Promise<RunningServer> {
+  const options = resolveOptions(partial);
+  const { secret, created } = loadOrCreateSecret(options.dataDir, options.secret);
+  const key = new TextEncoder().encode(secret);
+  const log = deps.logger ?? pino({ level: options.logLevel }, pino.destination(2));
+  const metrics = new Metrics();
+  const conns = new Set<Conn>();
+  const perTenant = new Map<string, number>();
+  let stopping = false;
+
+  const hub = new Hub(
+    deps.analyzer ?? createAnalyzer(),
+    {
+      historyEvents: options.historyEvents,
+      maxBufferedBytes: options.maxBufferedBytes,
+      slowSubscriberMs: options.slowSubscriberMs,
+      keepEndedMs: 10 * 60_000,
+    },
+    (s: Subscriber, reason: string) => {
+      log.warn({ tenant: redact(s.claims.tenant), reason }, "closing subscriber");
+      s.ws.close(CLOSE.POLICY, reason);
+    },
+  );
+
+  const http: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET") {
+      res.writeHead(405).end();
+      return;
+    }
+    if (path === "/healthz") {
+      res.writeHead(stopping ? 503 : 200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: stopping ? "stopping" : "ok", calls: metricsCalls() }));
+    } else if (path === "/metrics") {
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    } else if (path === "/") {
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy":
+          "default-src 'self'; connect-src 'self' ws: wss:; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+      });
+      res.end(PAGE_HTML);
+    } else res.writeHead(404).end();
+  });
+
+  const metricsCalls = (): number => [...hub.calls.values()].filter((c) => !c.ended).length;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayloadBytes,
+    perMessageDeflate: false,
+  });
+
+  http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    if (stopping) return reject(socket, 503, "CC_ERR_SHUTTING_DOWN");
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      return reject(socket, 403, "CC_ERR_FORBIDDEN");
+    }
+    const roles = PATH_ROLES[url.pathname];
+    if (!roles) return reject(socket, 403, "CC_ERR_FORBIDDEN");
+    const origin = req.headers.origin;
+    if (
+      origin !== undefined &&
+      origin !== `http://${req.headers.host}` &&
+      !options.allowedOrigins.includes(origin)
+    )
+      return reject(socket, 403, "CC_ERR_FORBIDDEN");
+    const token = tokenOf(req, url);
+    if (!token || token.length > 8192) return reject(socket, 401, "CC_ERR_UNAUTHORIZED");
+    verifyToken(token, key).then((claims) => {
+      if (socket.destroyed) return;
+      if (!claims) return reject(socket, 401, "CC_ERR_UNAUTHORIZED");
+      if (!roles.includes(claims.role)) return reject(socket, 403, "CC_ERR_FORBIDDEN");
+      if ((perTenant.get(claims.tenant) ?? 0) >= options.maxConnectionsPerTenant)
+        return reject(socket, 429, "CC_ERR_RATE_LIMITED");
+      if (stopping) return reject(socket, 503, "CC_ERR_SHUTTING_DOWN");
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, claims, url.pathname));
+    });
+  });
+
+  function accept(ws: WebSocket, claims: Claims, path: string): void {
+    perTenant.set(claims.tenant, (perTenant.get(claims.tenant) ?? 0) + 1);
+    metrics.connections.inc({ path });
+    const msLeft = claims.exp * 1000 - Date.now();
+    const conn: Conn = {
+      ws,
+      claims,
+      alive: true,
+      expiry: setTimeout(
+        () => {
+          sendError(ws, "CC_ERR_TOKEN_EXPIRED");
+          ws.close(CLOSE.TOKEN_EXPIRED, "token expired");
+          setTimeout(() => ws.terminate(), 1000).unref();
+        },
+        Math.max(0, Math.min(msLeft, 2 ** 31 - 1)),
+      ),
+      firstMessage: setTimeout(() => ws.close(CLOSE.POLICY, "no message"), options.firstMessageMs),
+    };
+    conns.add(conn);
+    ws.on("pong", () => {
+      conn.alive = true;
+    });
+    const handler =
+      path === "/v1/ingest"
+        ? new IngestConnection(ws, claims, hub, options, metrics, sendError)
+        : new SubscribeConnection(ws, claims, hub, sendError);
+    ws.on("message", (data, isBinary) => {
+      if (conn.firstMessage) {
+        clearTimeout(conn.firstMessage);
+        conn.firstMessage = undefined;
+      }
+      handler.message(data as Buffer, isBinary);
+    });
+    ws.on("error", (err) => log.debug({ err: err.message }, "socket error"));
+    ws.on("close", () => {
+      clearTimeout(conn.expiry);
+      if (conn.firstMessage) clearTimeout(conn.firstMessage);
+      conns.delete(conn);
+      perTenant.set(claims.tenant, (perTenant.get(claims.tenant) ?? 1) - 1);
+      metrics.connections.dec({ path });
+      handler.close();
+    });
+  }
+
+  function sendError(
+    ws: WebSocket,
+    code: ErrorCode,
+    extra: { callId?: string; seq?: number; message?: string } = {},
+  ): void {
+    metrics.errors.inc({ code });
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const e: Record<string, unknown> = { type: "error", code, message: extra.message ?? ERRORS[code] };
+    if (extra.callId !== undefined) e.callId = extra.callId;
+    if (extra.seq !== undefined) e.seq = extra.seq;
+    ws.send(JSON.stringify(e));
+  }
+
+  // Heartbeat: a peer that did not answer the previous ping is terminated.
+  const heartbeat = setInterval(() => {
+    for (const c of conns) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+  // Idle calls end with a summary; long-ended ones are forgotten.
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const live of hub.calls.values()) {
+        if (!live.ended && now - live.lastActivityMs > options.idleCallMs)
+          IngestConnection.finish(hub, live, metrics, now);
+      }
+      hub.sweepEnded(now);
+      metrics.activeCalls.set(metricsCalls());
+    },
+    Math.min(1000, options.idleCallMs),
+  );
+  sweeper.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`;
+  log.info({ port, host: options.host }, "listening");
+
+  return {
+    url,
+    port,
+    secret,
+    secretCreated: created,
+    options,
+    hub,
+    metrics,
+    async stop(): Promise<void> {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(heartbeat);
+      clearInterval(sweeper);
+      http.close();
+      const now = Date.now();
+      for (const live of hub.calls.values())
+        if (!live.ended) IngestConnection.finish(hub, live, metrics, now);
+      const closing = [...conns].map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            c.ws.once("close", () => resolve());
+            c.ws.close(CLOSE.GOING_AWAY, "server shutting down");
+          }),
+      );
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, 4000).unref());
+      await Promise.race([Promise.all(closing), deadline]);
+      for (const c of conns) c.ws.terminate();
+      http.closeAllConnections?.();
+      metrics.stop();
+      log.info("stopped");
+    },
+  };
+}
