@@ -87,7 +87,7 @@ describe("call.push", () => {
       fc.property(
         fc.record({
           seq: fc.nat(),
-          text: fc.fullUnicodeString({ maxLength: 300 }),
+          text: fc.string({ unit: "binary", maxLength: 300 }),
           final: fc.boolean(),
           startMs: fc.nat(),
           volumeDb: fc.double({ min: -90, max: 0, noNaN: true }),
@@ -115,7 +115,11 @@ describe("call.push", () => {
       "환불해 주세요 소비자원에 신고할 거예요",
       "ok thanks",
     ];
-    expect(JSON.stringify(runCall(lines).events)).toBe(JSON.stringify(runCall(lines).events));
+    const a = runCall(lines);
+    const b = runCall(lines);
+    const strip = (r: typeof a) => JSON.stringify(r).replaceAll(r.summary.callId, "ID");
+    expect(a.hints.length).toBeGreaterThan(0);
+    expect(strip(a)).toBe(strip(b));
   });
 
   it("keeps per-call state bounded: chunk 20,000 costs what chunk 100 did", () => {

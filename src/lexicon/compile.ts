@@ -5,10 +5,11 @@ import { CallcueError } from "../errors.js";
 import { LEXICON_LANGUAGES, type LexiconLanguage } from "../lang.js";
 import { buildFoldTable, type FoldTable, serializeFoldTable } from "../normalize/fold-table.js";
 import { normalizeString } from "../normalize/normalize.js";
+import { withinOneEdit } from "../normalize/spelling.js";
 import { DEFAULT_LEXICON_DIR } from "../paths.js";
 import type { LexiconKind, ThreatTarget } from "../types.js";
 import { afinnVocabulary } from "./afinn.js";
-import { expandContractions, expandInflections, expandMisspellings } from "./expand-en.js";
+import { englishWords, expandContractions, expandInflections } from "./expand-en.js";
 import { homophoneVariants } from "./expand-zh.js";
 import { type LexiconEntry, parseLexiconFile } from "./format.js";
 
@@ -34,27 +35,11 @@ export interface CompiledLexicon {
   terms: CompiledTerm[];
   /** [normalised text, term index, part]: part 0 = whole phrase, 1 = before the gap, 2 = after it. */
   patterns: [string, number, number][];
+  /** English lexicon words of 6+ letters, corrected to when a chunk misspells them by one edit. */
+  spellingWords: string[];
+  /** Real English words one edit from a lexicon word: never "corrected" ("manger", "layer"). */
+  protectedWords: string[];
 }
-
-/** Kinds whose English words of 6+ letters also match one-letter misspellings. */
-const MISSPELLED_KINDS = new Set<string>([
-  "insult",
-  "escalation_threat",
-  "manager_request",
-  "churn_threat",
-  "compensation_demand",
-  "demand",
-  "urgency",
-  "sympathy_seeking",
-  "improvement_request",
-  "venting",
-  "harassment",
-  "contradiction",
-  "hangup_refusal",
-  "agent_empathy",
-  "agent_apology",
-  "agent_forbidden",
-]);
 
 /** Reads every `lexicons/<lang>/<kind>.tsv` plus the maintained profanity lists. */
 export function readLexiconEntries(dir = DEFAULT_LEXICON_DIR): LexiconEntry[] {
@@ -116,12 +101,8 @@ function surfaceForms(text: string, entry: LexiconEntry): string[] {
   if (entry.lang !== "en") return [text];
   const lower = text.toLowerCase().replace(/['’]/g, "").replace(/\s+/g, " ").trim();
   const forms = new Set<string>();
-  for (const inflected of expandInflections(lower)) {
-    for (const c of expandContractions(inflected)) {
-      forms.add(c);
-      if (MISSPELLED_KINDS.has(entry.kind)) for (const m of expandMisspellings(c)) forms.add(m);
-    }
-  }
+  for (const inflected of expandInflections(lower))
+    for (const c of expandContractions(inflected)) forms.add(c);
   return [...forms];
 }
 
@@ -168,5 +149,41 @@ export function compileLexicon(entries: LexiconEntry[], fold: FoldTable = buildF
       }
     });
   }
-  return { format: 1, fold: serializeFoldTable(fold), terms, patterns };
+  const spellingWords = new Set<string>();
+  for (const [text, term] of patterns) {
+    if (terms[term]?.lang !== "en") continue;
+    for (const w of text.split(" ")) if (/^[a-z]{6,24}$/.test(w)) spellingWords.add(w);
+  }
+  const sorted = [...spellingWords].sort();
+  return {
+    format: 1,
+    fold: serializeFoldTable(fold),
+    terms,
+    patterns,
+    spellingWords: sorted,
+    protectedWords: protectedNeighbours(sorted),
+  };
+}
+
+/** Dictionary words within one edit of a lexicon word (and not lexicon words themselves). */
+function protectedNeighbours(lexiconWords: readonly string[]): string[] {
+  const keys = new Map<string, string[]>();
+  const add = (k: string, w: string) => {
+    const l = keys.get(k);
+    if (l) l.push(w);
+    else keys.set(k, [w]);
+  };
+  for (const w of lexiconWords) {
+    add(w, w);
+    for (let i = 0; i < w.length; i++) add(w.slice(0, i) + w.slice(i + 1), w);
+  }
+  const lexicon = new Set(lexiconWords);
+  const out: string[] = [];
+  for (const d of englishWords()) {
+    if (d.length < 5 || d.length > 25 || lexicon.has(d) || !/^[a-z]+$/.test(d)) continue;
+    const probes = [d];
+    for (let i = 0; i < d.length; i++) probes.push(d.slice(0, i) + d.slice(i + 1));
+    if (probes.some((p) => (keys.get(p) ?? []).some((w) => withinOneEdit(d, w)))) out.push(d);
+  }
+  return out.sort();
 }

@@ -9,7 +9,8 @@ import nlp from "compromise";
 
 const require = createRequire(import.meta.url);
 let dictionary: Set<string> | undefined;
-function englishWords(): Set<string> {
+/** ~275k English words (an-array-of-english-words), lower case. */
+export function englishWords(): Set<string> {
   dictionary ??= new Set((require("an-array-of-english-words") as string[]).map((w) => w.toLowerCase()));
   return dictionary;
 }
@@ -90,33 +91,5 @@ export function expandContractions(phrase: string): string[] {
     }
     if (out.size >= 16) break;
   }
-  return [...out];
-}
-
-/**
- * One-letter misspellings (a letter dropped, doubled or two swapped) of the
- * words of 6+ letters, one word at a time, leaving out any that is itself an
- * English word ("lawyer" → "layer" must not become a threat).
- */
-export function expandMisspellings(phrase: string): string[] {
-  const words = phrase.split(" ");
-  const dict = englishWords();
-  const out = new Set<string>();
-  words.forEach((w, i) => {
-    if (w.length < 6 || !/^[a-z]+$/.test(w)) return;
-    const typos = new Set<string>();
-    for (let k = 0; k < w.length; k++) {
-      typos.add(w.slice(0, k) + w.slice(k + 1));
-      typos.add(w.slice(0, k + 1) + w.slice(k));
-      if (k + 1 < w.length) typos.add(w.slice(0, k) + w[k + 1] + w[k] + w.slice(k + 2));
-    }
-    typos.delete(w);
-    for (const t of typos) {
-      if (dict.has(t)) continue;
-      const v = [...words];
-      v[i] = t;
-      out.add(v.join(" "));
-    }
-  });
   return [...out];
 }

@@ -1,6 +1,7 @@
 import { AhoCorasick } from "../matcher/automaton.js";
 import { deserializeFoldTable, type FoldTable } from "../normalize/fold-table.js";
 import { isWordUnit } from "../normalize/normalize.js";
+import { SpellingIndex } from "../normalize/spelling.js";
 import { AGENT_KINDS, CUSTOMER_KINDS, type LexiconKind, SUPPORT_KINDS, type ThreatTarget } from "../types.js";
 import type { CompiledLexicon, CompiledTerm } from "./compile.js";
 
@@ -29,6 +30,7 @@ export const EDGE_END = 2;
 export class Lexicon {
   readonly fold: FoldTable;
   readonly matcher: AhoCorasick;
+  readonly spelling: SpellingIndex;
   readonly terms: readonly CompiledTerm[];
   readonly termKind: Uint8Array;
   readonly termWeight: Float32Array;
@@ -80,6 +82,7 @@ export class Lexicon {
       ),
     );
     this.matcher = new AhoCorasick(texts);
+    this.spelling = new SpellingIndex(compiled.spellingWords ?? [], compiled.protectedWords ?? []);
     this.buildMs = performance.now() - t0;
   }
 

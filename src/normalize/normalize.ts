@@ -36,6 +36,39 @@ export class NormalizedText {
   /** Longest run of `!` (after folding, so `！！` counts). */
   maxBangRun = 0;
 
+  /**
+   * Replaces word ranges (sorted, non-overlapping) by other words, keeping
+   * the map to the original text: a replacement's units all point into the
+   * original word they replace. Used for spelling corrections, which are rare.
+   */
+  replaceRanges(ranges: readonly { start: number; end: number; word: string }[]): void {
+    const grow = ranges.reduce((n, r) => n + Math.max(0, r.word.length - (r.end - r.start)), 0);
+    const buf = new Uint16Array(Math.max(this.buf.length, this.length + grow + 1));
+    const map = new Int32Array(buf.length);
+    let out = 0;
+    let from = 0;
+    for (const r of ranges) {
+      for (let i = from; i < r.start; i++) {
+        buf[out] = this.buf[i] as number;
+        map[out++] = this.toOriginal[i] as number;
+      }
+      const first = this.toOriginal[r.start] as number;
+      const last = this.toOriginal[r.end - 1] as number;
+      for (let k = 0; k < r.word.length; k++) {
+        buf[out] = r.word.charCodeAt(k);
+        map[out++] = k === r.word.length - 1 ? last : Math.min(first + k, last);
+      }
+      from = r.end;
+    }
+    for (let i = from; i < this.length; i++) {
+      buf[out] = this.buf[i] as number;
+      map[out++] = this.toOriginal[i] as number;
+    }
+    this.buf = buf;
+    this.toOriginal = map;
+    this.length = out;
+  }
+
   /** The normalised text as a string (allocates: only for the few places that keep text). */
   text(): string {
     let s = "";

@@ -173,6 +173,7 @@ export class Call {
     const { norm, scanner } = this.ctx;
     const final = c.final !== false;
     norm.normalize(c.text, this.ctx.lexicon.fold);
+    this.ctx.lexicon.spelling.correct(norm);
     const script = norm.script();
     if (final && script)
       this.scriptCounts[LANGS.indexOf(script)] = (this.scriptCounts[LANGS.indexOf(script)] as number) + 1;
