@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { analyzeCommand } from "./analyze.js";
 import { evaluate, formatReport } from "./eval.js";
+import { replayCommand } from "./replay.js";
 import { serveCommand } from "./serve.js";
 
 /** The `callcue` command line (SPEC §8). Returns the exit code. */
@@ -40,6 +41,23 @@ export async function main(argv: string[]): Promise<number> {
         );
         if (opts.minMacroF1 !== undefined && report.macroF1 < opts.minMacroF1) code = 1;
         if (opts.minSignalRecall !== undefined && report.signalRecall < opts.minSignalRecall) code = 1;
+      },
+    );
+
+  program
+    .command("replay")
+    .description("replay recorded calls: offline through the analyzer, or streamed into a running server")
+    .argument("<paths...>", "transcript files or folders (JSONL, wire format)")
+    .option("--server <url>", "stream into this server (ws://host:port) instead of analysing offline")
+    .option("--token <jwt>", "ingest token for --server")
+    .option("--watch-token <jwt>", "agent or supervisor token: print the hints a subscriber sees")
+    .option("--speed <n|max>", "1 = real time (default), N = N× faster, max = as fast as possible", "1")
+    .action(
+      async (
+        paths: string[],
+        o: { server?: string; token?: string; watchToken?: string; speed?: string },
+      ) => {
+        code = await replayCommand(paths, o);
       },
     );
 

@@ -180,14 +180,21 @@ export class LexicalScanner {
   private resolve(): void {
     const lx = this.lexicon;
     const n = this.matchCount;
-    // Look-alikes: a block phrase hides every match inside its span (多媒体 hides 媒体).
+    // Look-alikes: a block phrase hides the matches of its own kind inside its span (多媒体 hides 媒体).
     for (let b = 0; b < n; b++) {
-      if (!((lx.termFlags[this.matchTerm[b] as number] as number) & TERM_BLOCK)) continue;
+      const bt = this.matchTerm[b] as number;
+      if (!((lx.termFlags[bt] as number) & TERM_BLOCK)) continue;
+      const kind = lx.termKind[bt];
       const bs = this.matchStart[b] as number;
       const be = this.matchEnd[b] as number;
       this.matchLive[b] = 0;
       for (let j = 0; j < n; j++) {
-        if (j !== b && (this.matchStart[j] as number) >= bs && (this.matchEnd[j] as number) <= be)
+        if (
+          j !== b &&
+          lx.termKind[this.matchTerm[j] as number] === kind &&
+          (this.matchStart[j] as number) >= bs &&
+          (this.matchEnd[j] as number) <= be
+        )
           this.matchLive[j] = 0;
       }
     }

@@ -144,7 +144,8 @@ export class NormalizedText {
         wordLen = 0;
         wordUpper = 0;
       }
-      if (f === SPACE) {
+      // A comma inside English ("no, wait") matches like a space; in Chinese and Korean it stays.
+      if (f === SPACE || (f === 0x2c && isWordUnit(prev))) {
         pendingSpace = n > 0;
         continue;
       }

@@ -42,7 +42,7 @@ export class SpellingIndex {
     return this.words.length;
   }
 
-  /** Rewrites misspelled words of `norm` in place; returns how many were corrected. */
+  /** Rewrites misspelled words of `norm` in place and drops English fillers; returns how many words changed. */
   correct(norm: NormalizedText): number {
     if (norm.allLatinWords === 0 || this.words.length === 0) return 0;
     const buf = norm.buf;
@@ -57,14 +57,20 @@ export class SpellingIndex {
       }
       if (start >= 0) {
         const len = i - start;
-        // Word boundaries: digits glued to letters make no word.
-        if (
+        if (len <= 4 && FILLERS.has(hashRange(buf, start, i, -1))) {
+          // "i want a um refund" matches "i want a refund": the filler goes with one of its spaces.
+          if (i < n && buf[i] === 0x20) this.fixes.push({ start, end: i + 1, word: "" });
+          else if (start > 0 && buf[start - 1] === 0x20)
+            this.fixes.push({ start: start - 1, end: i, word: "" });
+        } else if (
           len >= 5 &&
           len <= 24 &&
-          !(c >= 0x30 && c <= 0x39) &&
+          !isDigit(c) &&
           !(start > 0 && isDigit(buf[start - 1] as number))
-        )
+        ) {
+          // Digits glued to letters make no word.
           this.check(buf, start, i);
+        }
         start = -1;
       }
     }
@@ -99,6 +105,11 @@ export class SpellingIndex {
     if (best) this.fixes.push({ start, end, word: best });
   }
 }
+
+/** English filler words ASR writes out; "er" is left alone (the ER). */
+const FILLERS = new Set(
+  ["um", "umm", "uh", "uhh", "uhm", "erm", "hmm", "mm", "mhm"].map((w) => hashString(w, -1)),
+);
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;

@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import WebSocket from "ws";
+import { createAnalyzer } from "../analyzer.js";
+import { Producer } from "../client/producer.js";
+import { Subscriber, type SubscriberEvent } from "../client/subscriber.js";
+import type { ChunkMessage, HintEvent, SummaryEvent } from "../types.js";
+import { expandPaths } from "./input.js";
+import { CallRouter } from "./replay-calls.js";
+
+export interface ReplayOptions {
+  server?: string;
+  token?: string;
+  watchToken?: string;
+  /** "1" real time (default), "N" N times faster, "max" as fast as possible. */
+  speed?: string;
+}
+
+type Message = Record<string, unknown> & { type: string; callId: string };
+
+/** One line per hint, readable on a terminal. */
+export function formatHint(h: HintEvent): string {
+  const signals = h.signals
+    .map((s) => `${s.kind}${s.target ? `→${s.target}` : ""} “${s.evidence.text}”`)
+    .join(", ");
+  return `[${h.callId}] seq ${h.seq} ${h.priority.toUpperCase().padEnd(6)} ${h.customerType.label} (${Math.round(h.customerType.confidence * 100)}%) tone ${h.tone.level} ${h.tone.trend} | ${h.technique.name}: ${h.technique.say[0] ?? ""}${signals ? ` | ${signals}` : ""}`;
+}
+
+export function formatSummary(s: SummaryEvent): string {
+  const counts = Object.entries(s.signalCounts)
+    .map(([k, n]) => `${k}×${n}`)
+    .join(" ");
+  return `[${s.callId}] summary: ${s.customerType.label} (${Math.round(s.customerType.confidence * 100)}%), peak tone ${s.tone.peak.level}, ${s.hintCount} hints${counts ? `, ${counts}` : ""}`;
+}
+
+function readMessages(paths: string[]): Message[] {
+  return expandPaths(paths).flatMap((f) =>
+    readFileSync(f, "utf8")
+      .split(/\r?\n/)
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Message),
+  );
+}
+
+/** `callcue replay FILE|DIR…`: offline through the in-process analyzer, or into a running server. */
+export async function replayCommand(paths: string[], o: ReplayOptions): Promise<number> {
+  const messages = readMessages(paths);
+  if (!o.server) {
+    const router = new CallRouter(createAnalyzer());
+    const out: string[] = [];
+    for (const m of messages) {
+      for (const e of router.message(m)) {
+        if (e.type === "hint") out.push(formatHint(e));
+        else if (e.type === "summary") out.push(formatSummary(e));
+        else out.push(`[${e.callId ?? "?"}] error ${e.code}: ${e.message}`);
+      }
+    }
+    for (const e of router.finish()) if (e.type === "summary") out.push(formatSummary(e));
+    process.stdout.write(`${out.join("\n")}\n`);
+    return 0;
+  }
+  if (!o.token) throw new Error("--server needs --token (an ingest token)");
+  const speed = o.speed === "max" ? Number.POSITIVE_INFINITY : Number(o.speed ?? "1");
+  if (!(speed > 0)) throw new Error(`--speed must be a positive number or "max", got ${o.speed}`);
+  const producer = new Producer({ url: o.server, token: o.token });
+  producer.on("error", (e) =>
+    process.stderr.write(`error ${e.code}${e.callId ? ` [${e.callId}]` : ""}: ${e.message}\n`),
+  );
+  let subscriber: Subscriber | undefined;
+  if (o.watchToken) {
+    const claims = JSON.parse(Buffer.from(o.watchToken.split(".")[1] ?? "", "base64url").toString()) as {
+      role?: string;
+      agentId?: string;
+    };
+    subscriber = new Subscriber({
+      url: o.server,
+      token: o.watchToken,
+      WebSocket: WebSocket as never,
+      onEvent: (e: SubscriberEvent) => {
+        if (e.type === "hint") process.stdout.write(`${formatHint(e as unknown as HintEvent)}\n`);
+        else if (e.type === "error") process.stderr.write(`subscriber error ${e.code}\n`);
+      },
+    });
+    subscriber.subscribe(
+      claims.role === "agent" && claims.agentId ? { agentId: claims.agentId } : { all: true },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await producer.connect();
+  // Each call keeps its own clock: a chunk is sent when its endMs (or +1 s per chunk) comes round, ÷ speed.
+  const t0 = Date.now();
+  const clock = new Map<string, number>();
+  const summaries: Promise<SummaryEvent>[] = [];
+  for (const m of messages) {
+    if (m.type === "chunk" && Number.isFinite(speed)) {
+      const c = m as unknown as ChunkMessage;
+      const at = typeof c.endMs === "number" ? c.endMs : (clock.get(m.callId) ?? 0) + 1000;
+      clock.set(m.callId, at);
+      const wait = at / speed - (Date.now() - t0);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    if (m.type === "start")
+      producer.startCall(m.callId, {
+        language: m.language as string | undefined,
+        meta: m.meta as Record<string, unknown> | undefined,
+      });
+    else if (m.type === "chunk") producer.chunk(m as unknown as ChunkMessage);
+    else if (m.type === "end") summaries.push(producer.endCall(m.callId));
+  }
+  for (const s of await Promise.all(summaries)) process.stdout.write(`${formatSummary(s)}\n`);
+  await new Promise((r) => setTimeout(r, 100));
+  producer.close();
+  subscriber?.close();
+  return 0;
+}

@@ -1,0 +1,171 @@
+import { EventEmitter } from "node:events";
+import WebSocket from "ws";
+import type { ChunkMessage, SummaryEvent } from "../types.js";
+
+export interface ProducerOptions {
+  /** e.g. `ws://127.0.0.1:8080` (the `/v1/ingest` path is added). */
+  url: string;
+  /** An `ingest` token. */
+  token: string;
+  /** First reconnect delay; doubles up to `maxBackoffMs`. @default 100 */
+  backoffMs?: number;
+  /** @default 5000 */
+  maxBackoffMs?: number;
+}
+
+export interface ProducerEvents {
+  connected: [];
+  disconnected: [code: number];
+  ack: [callId: string, seq: number];
+  /** A typed error from the server (`CC_ERR_*`), e.g. a gap or a bad field. */
+  error: [err: { code: string; message: string; callId?: string; seq?: number }];
+  summary: [summary: SummaryEvent];
+}
+
+interface OpenCall {
+  start: Record<string, unknown>;
+  /** Chunks sent but not acknowledged yet, resent after a reconnect. */
+  unacked: Map<number, ChunkMessage>;
+  ending: boolean;
+  /** The server has the call: a reconnect resumes it instead of starting it. */
+  known: boolean;
+}
+
+/**
+ * The producer client for telephony platforms: start/chunk/end, every chunk
+ * kept until the server acknowledges it, reconnection with backoff, and
+ * resumption of every open call from its last ack — so a cut connection loses
+ * nothing and duplicates nothing (the server acks retransmits without
+ * analysing them twice).
+ *
+ * @example
+ * const p = new Producer({ url: "ws://127.0.0.1:8080", token });
+ * p.startCall("c-1", { language: "en", meta: { agentId: "a-1001" } });
+ * p.chunk({ type: "chunk", callId: "c-1", seq: 1, speaker: "customer", text: "hello", final: true });
+ * await p.endCall("c-1");
+ */
+export class Producer extends EventEmitter<ProducerEvents> {
+  private ws: WebSocket | undefined;
+  private readonly calls = new Map<string, OpenCall>();
+  private readonly summaries = new Map<string, (s: SummaryEvent) => void>();
+  private backoff: number;
+  private closed = false;
+  private connecting: Promise<void> | undefined;
+
+  constructor(private readonly options: ProducerOptions) {
+    super();
+    this.backoff = options.backoffMs ?? 100;
+    this.on("error", () => {}); // errors are events here, never crashes
+  }
+
+  /** Opens the connection (also done lazily by the first send). */
+  connect(): Promise<void> {
+    this.connecting ??= new Promise<void>((resolve) => {
+      const ws = new WebSocket(`${this.options.url.replace(/\/$/, "")}/v1/ingest`, {
+        headers: { authorization: `Bearer ${this.options.token}` },
+      });
+      ws.on("open", () => {
+        this.ws = ws;
+        this.backoff = this.options.backoffMs ?? 100;
+        // Resume every open call, then resend what was never acknowledged, in order.
+        for (const [callId, c] of this.calls) {
+          ws.send(JSON.stringify(c.known ? { ...c.start, resume: true } : c.start));
+          c.known = true;
+          for (const seq of [...c.unacked.keys()].sort((a, b) => a - b))
+            ws.send(JSON.stringify(c.unacked.get(seq)));
+          if (c.ending) ws.send(JSON.stringify({ type: "end", callId }));
+        }
+        this.emit("connected");
+        resolve();
+      });
+      ws.on("message", (data) => this.onMessage(String(data)));
+      ws.on("error", () => {});
+      ws.on("close", (code) => {
+        this.ws = undefined;
+        this.connecting = undefined;
+        this.emit("disconnected", code);
+        if (this.closed) return resolve();
+        const delay = this.backoff;
+        this.backoff = Math.min(this.backoff * 2, this.options.maxBackoffMs ?? 5000);
+        setTimeout(() => void this.connect().then(resolve), delay);
+      });
+    });
+    return this.connecting;
+  }
+
+  private onMessage(text: string): void {
+    let m: Record<string, unknown>;
+    try {
+      m = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const callId = typeof m.callId === "string" ? m.callId : "";
+    if (m.type === "started") {
+      const c = this.calls.get(callId);
+      if (c) c.known = true;
+    } else if (m.type === "ack" && typeof m.seq === "number") {
+      this.calls.get(callId)?.unacked.delete(m.seq);
+      this.emit("ack", callId, m.seq);
+    } else if (m.type === "summary") {
+      this.calls.delete(callId);
+      this.emit("summary", m as unknown as SummaryEvent);
+      this.summaries.get(callId)?.(m as unknown as SummaryEvent);
+      this.summaries.delete(callId);
+    } else if (m.type === "error") {
+      // A start whose reply was lost with the connection: the server has the call, so resume it.
+      const c = this.calls.get(callId);
+      if (m.code === "CC_ERR_CALL_EXISTS" && c && !c.known) {
+        c.known = true;
+        this.send({ ...c.start, resume: true });
+        return;
+      }
+      this.emit("error", m as { code: string; message: string; callId?: string; seq?: number });
+    }
+  }
+
+  private send(message: object): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    else void this.connect();
+  }
+
+  startCall(callId: string, o: { language?: string; meta?: Record<string, unknown> } = {}): void {
+    const start: Record<string, unknown> = { type: "start", callId, ...o };
+    this.calls.set(callId, { start, unacked: new Map(), ending: false, known: false });
+    this.send(start);
+  }
+
+  chunk(chunk: ChunkMessage): void {
+    const c = this.calls.get(chunk.callId);
+    if (!c) throw new Error(`call ${chunk.callId} was not started by this producer`);
+    c.unacked.set(chunk.seq, chunk);
+    this.send(chunk);
+  }
+
+  /** Sends `end`; resolves with the call's summary once the server sent it. */
+  endCall(callId: string): Promise<SummaryEvent> {
+    const c = this.calls.get(callId);
+    if (!c) return Promise.reject(new Error(`call ${callId} is not open`));
+    c.ending = true;
+    const p = new Promise<SummaryEvent>((resolve) => this.summaries.set(callId, resolve));
+    this.send({ type: "end", callId });
+    return p;
+  }
+
+  /** Chunks not acknowledged yet, per call. */
+  pending(): number {
+    let n = 0;
+    for (const c of this.calls.values()) n += c.unacked.size;
+    return n;
+  }
+
+  /** For tests and tools: drops the connection as a network fault would (the producer reconnects). */
+  dropConnection(): void {
+    this.ws?.terminate();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ws?.close();
+  }
+}
