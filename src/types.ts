@@ -31,7 +31,7 @@ export const AGENT_KINDS = ["agent_empathy", "agent_apology", "agent_hold", "age
 export type AgentKind = (typeof AGENT_KINDS)[number];
 
 /** Lexicon files that support detection but are never emitted as signals. */
-export const SUPPORT_KINDS = ["negation", "sentiment", "intensifier", "domain", "inquiry"] as const;
+export const SUPPORT_KINDS = ["negation", "intent", "sentiment", "intensifier", "domain", "inquiry"] as const;
 export type SupportKind = (typeof SUPPORT_KINDS)[number];
 
 export type SignalKind = CustomerKind | AgentKind;

@@ -4,6 +4,7 @@ import {
   KIND_ID,
   KINDS,
   type Lexicon,
+  TERM_BARE,
   TERM_BLOCK,
   TERM_NEG_AFTER,
   TERM_NEG_BEFORE,
@@ -24,9 +25,32 @@ const INTENSIFIER_WINDOW_CJK = 3;
 const INTENSIFIER_WINDOW_WORDS = 1;
 
 const K_NEGATION = KIND_ID.negation;
+const K_INTENT = KIND_ID.intent;
 const K_SENTIMENT = KIND_ID.sentiment;
 const K_INTENSIFIER = KIND_ID.intensifier;
 const K_DOMAIN = KIND_ID.domain;
+
+/** Kinds that a longer match of a more specific kind around them replaces. */
+const GENERIC = new Set([KIND_ID.demand, KIND_ID.venting, KIND_ID.urgency]);
+const SPECIFIC = new Set(
+  (
+    [
+      "demand",
+      "venting",
+      "urgency",
+      "insult",
+      "escalation_threat",
+      "manager_request",
+      "churn_threat",
+      "compensation_demand",
+      "sympathy_seeking",
+      "improvement_request",
+      "harassment",
+      "contradiction",
+      "hangup_refusal",
+    ] as const
+  ).map((k) => KIND_ID[k]),
+);
 
 function isClauseBreak(c: number): boolean {
   // , . ? ! ; : 。 、 and the gap mark
@@ -138,14 +162,15 @@ export class LexicalScanner {
     return latin ? words > NEG_WINDOW_WORDS : to - from > NEG_WINDOW_CJK;
   }
 
-  private negated(i: number): boolean {
+  /** Is there a cue of `cueKind` (negation or intent) on the side its scope says, close enough, in the same clause? */
+  private cued(i: number, cueKind: number): boolean {
     const lx = this.lexicon;
     const start = this.matchStart[i] as number;
     const end = this.matchEnd[i] as number;
     for (let j = 0; j < this.matchCount; j++) {
       if (!this.matchLive[j]) continue;
       const cue = this.matchTerm[j] as number;
-      if (lx.termKind[cue] !== K_NEGATION) continue;
+      if (lx.termKind[cue] !== cueKind) continue;
       const flags = lx.termFlags[cue] as number;
       const cs = this.matchStart[j] as number;
       const ce = this.matchEnd[j] as number;
@@ -198,13 +223,38 @@ export class LexicalScanner {
           this.matchLive[j] = 0;
       }
     }
+    // Generic kinds yield to a longer, more specific match around them:
+    // "you need to" (demand) inside "you need to fix your" (improvement_request).
+    for (let g = 0; g < n; g++) {
+      if (!this.matchLive[g] || !GENERIC.has(lx.termKind[this.matchTerm[g] as number] as number)) continue;
+      const gs = this.matchStart[g] as number;
+      const ge = this.matchEnd[g] as number;
+      for (let j = 0; j < n; j++) {
+        const kj = lx.termKind[this.matchTerm[j] as number] as number;
+        if (
+          j === g ||
+          !this.matchLive[j] ||
+          !SPECIFIC.has(kj) ||
+          kj === lx.termKind[this.matchTerm[g] as number]
+        )
+          continue;
+        const js = this.matchStart[j] as number;
+        const je = this.matchEnd[j] as number;
+        if (js <= gs && je >= ge && je - js > ge - gs) {
+          this.matchLive[g] = 0;
+          break;
+        }
+      }
+    }
     for (let i = 0; i < n; i++) {
       if (!this.matchLive[i]) continue;
       const term = this.matchTerm[i] as number;
       const kind = lx.termKind[term] as number;
-      if (kind === K_NEGATION || kind === K_INTENSIFIER) continue;
+      if (kind === K_NEGATION || kind === K_INTENT || kind === K_INTENSIFIER) continue;
       const negatable = ((lx.termFlags[term] as number) & TERM_NEGATABLE) !== 0;
-      const isNegated = negatable && this.negated(i);
+      const isNegated = negatable && this.cued(i, K_NEGATION);
+      // A bare noun (退款, 律师, 소송) is only a demand or threat with intent next to it (我要退款, 소송 걸 거예요).
+      if ((lx.termFlags[term] as number) & TERM_BARE && !this.cued(i, K_INTENT)) continue;
       if (kind === K_SENTIMENT) {
         const v = (lx.termWeight[term] as number) * this.intensity(i);
         this.valence += isNegated ? -0.5 * v : v;

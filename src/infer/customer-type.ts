@@ -13,8 +13,8 @@ export const EVIDENCE: Readonly<Record<CustomerKind | "inquiry", Partial<Record<
   manager_request: { hot_tempered: 0.5, commanding: 0.7, erratic: 0.4, rational: -0.3 },
   profanity: { abusive: 1.0, harasser: 0.3, hot_tempered: 0.2, rational: -0.8 },
   insult: { abusive: 1.6, rational: -0.8 },
-  harassment: { harasser: 2.2, rational: -0.8 },
-  off_topic: { rambler: 1.3, harasser: 0.2 },
+  harassment: { harasser: 1.4, rational: -0.8 },
+  off_topic: { rambler: 1.3, harasser: 0.35 },
   demand: { commanding: 1.0, erratic: 0.2, hot_tempered: 0.15, rational: -0.3 },
   contradiction: { erratic: 1.5 },
   hangup_refusal: { erratic: 1.5, commanding: 0.2 },
@@ -25,8 +25,8 @@ export const EVIDENCE: Readonly<Record<CustomerKind | "inquiry", Partial<Record<
   compensation_demand: { negotiator: 1.3 },
   sympathy_seeking: { victim: 1.4 },
   improvement_request: { quality_critic: 1.4 },
-  politeness: { rational: 0.5 },
-  inquiry: { rational: 0.6 },
+  politeness: { rational: 0.3 },
+  inquiry: { rational: 0.7 },
 };
 
 /** EVIDENCE as dense rows indexed like LABELS (no per-chunk lookups by name). */
@@ -41,7 +41,6 @@ const SWITCH_FACTOR = 1.15;
 const SWITCH_MARGIN = 0.1;
 
 const NEUTRAL = LABELS.indexOf("neutral");
-const RATIONAL = LABELS.indexOf("rational");
 
 /**
  * Customer type from accumulated, time-decayed evidence with hysteresis.
@@ -86,8 +85,7 @@ export class CustomerTypeModel {
       } else if (second === NEUTRAL || s > (this.scores[second] as number)) second = i;
     }
     const bestScore = this.scores[best] as number;
-    const candidate =
-      bestScore >= MIN_EVIDENCE || (best === RATIONAL && bestScore >= MIN_EVIDENCE * 0.8) ? best : NEUTRAL;
+    const candidate = bestScore >= MIN_EVIDENCE ? best : NEUTRAL;
     if (candidate !== this.current) {
       const cur = this.current === NEUTRAL ? MIN_EVIDENCE : (this.scores[this.current] as number);
       if (

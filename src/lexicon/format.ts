@@ -121,7 +121,7 @@ export function parseLexiconFile(
     }
     if (kind === "escalation_threat" && !entry.target && !entry.block)
       fail("escalation_threat needs target=");
-    if (kind === "negation" && !entry.scope) entry.scope = "before";
+    if ((kind === "negation" || kind === "intent") && !entry.scope) entry.scope = "before";
     out.push(entry);
   });
   return out;

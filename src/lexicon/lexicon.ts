@@ -17,6 +17,9 @@ export const TERM_NEGATABLE = 1;
 export const TERM_BLOCK = 2;
 export const TERM_NEG_BEFORE = 4;
 export const TERM_NEG_AFTER = 8;
+/** A bare one- or two-character Chinese/Korean noun of an action kind (退款, 律师, 소송): needs an intent cue nearby. */
+export const TERM_BARE = 16;
+const ACTION_KINDS = new Set(["escalation_threat", "compensation_demand", "churn_threat"]);
 
 /** Pattern edge flags: an English word character at the start/end must sit on a word boundary. */
 export const EDGE_START = 1;
@@ -67,6 +70,14 @@ export class Lexicon {
       if (t.block) flags |= TERM_BLOCK;
       if (t.scope === "before" || t.scope === "both") flags |= TERM_NEG_BEFORE;
       if (t.scope === "after" || t.scope === "both") flags |= TERM_NEG_AFTER;
+      const core = t.phrase.replace(/\s+/g, "");
+      if (
+        ACTION_KINDS.has(t.kind) &&
+        !t.gap &&
+        core.length <= 2 &&
+        /^(\p{Script=Han}|\p{Script=Hangul})+$/u.test(core)
+      )
+        flags |= TERM_BARE;
       this.termFlags[i] = flags;
       if (t.gap) this.termGapSlot[i] = slots++;
     });
