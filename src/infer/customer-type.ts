@@ -9,7 +9,7 @@ export const EVIDENCE: Readonly<Record<CustomerKind | "inquiry", Partial<Record<
   loudness: { hot_tempered: 1.0, rational: -0.6 },
   fast_speech: { hot_tempered: 0.7, anxious: 0.3, rational: -0.3 },
   interruption: { hot_tempered: 0.8, rational: -0.4 },
-  escalation_threat: { hot_tempered: 1.3, negotiator: 0.2, rational: -0.6 },
+  escalation_threat: { hot_tempered: 0.9, negotiator: 0.2, rational: -0.6 },
   manager_request: { hot_tempered: 0.5, commanding: 0.7, erratic: 0.4, rational: -0.3 },
   profanity: { abusive: 1.0, harasser: 0.3, hot_tempered: 0.2, rational: -0.8 },
   insult: { abusive: 1.6, rational: -0.8 },
