@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../src/transport/server.js";
-import { Client, handshakeStatus, testServer, token } from "./server-helpers.js";
+import { Client, testServer, token } from "./server-helpers.js";
 
 let server: RunningServer;
 let ingestToken: string;
