@@ -19,6 +19,8 @@ const GAP_WINDOW_CJK = 10;
 const GAP_WINDOW_LATIN = 40;
 /** How far a negation cue reaches: characters (zh, ko), or English words. */
 const NEG_WINDOW_CJK = 4;
+/** Intent must sit closer: 给我退款, 去法院起诉 — not 想查一下退款. */
+const INTENT_WINDOW_CJK = 2;
 const NEG_WINDOW_WORDS = 3;
 /** How far an intensifier reaches forward to the word it strengthens. */
 const INTENSIFIER_WINDOW_CJK = 3;
@@ -149,7 +151,7 @@ export class LexicalScanner {
   }
 
   /** True when a clause break or too much distance separates [from, to) in the normalised text. */
-  private farApart(from: number, to: number): boolean {
+  private farApart(from: number, to: number, windowCjk = NEG_WINDOW_CJK): boolean {
     if (to < from) return true;
     let words = 0;
     for (let k = from; k < to; k++) {
@@ -159,7 +161,7 @@ export class LexicalScanner {
     }
     const latin =
       isWordUnit(this.buf[to] as number) || (from > 0 && isWordUnit(this.buf[from - 1] as number));
-    return latin ? words > NEG_WINDOW_WORDS : to - from > NEG_WINDOW_CJK;
+    return latin ? words > NEG_WINDOW_WORDS : to - from > windowCjk;
   }
 
   /** Is there a cue of `cueKind` (negation or intent) on the side its scope says, close enough, in the same clause? */
@@ -174,8 +176,9 @@ export class LexicalScanner {
       const flags = lx.termFlags[cue] as number;
       const cs = this.matchStart[j] as number;
       const ce = this.matchEnd[j] as number;
-      if (flags & TERM_NEG_BEFORE && ce <= start && !this.farApart(ce, start)) return true;
-      if (flags & TERM_NEG_AFTER && cs >= end && !this.farApart(end, cs)) return true;
+      const window = cueKind === K_INTENT ? INTENT_WINDOW_CJK : NEG_WINDOW_CJK;
+      if (flags & TERM_NEG_BEFORE && ce <= start && !this.farApart(ce, start, window)) return true;
+      if (flags & TERM_NEG_AFTER && cs >= end && !this.farApart(end, cs, window)) return true;
     }
     return false;
   }
