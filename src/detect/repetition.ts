@@ -47,10 +47,11 @@ export class RepetitionTracker {
       const longest = n > m ? n : m;
       const maxDistance = (1 - SIMILARITY) * longest;
       if (Math.abs(n - m) > maxDistance) continue;
+      const limit = 2 * maxDistance;
       let l1 = 0;
-      for (let b = 0; b < BUCKETS; b++)
+      for (let b = 0; b < BUCKETS && l1 <= limit; b++)
         l1 += Math.abs((h[b] as number) - (this.histograms[r * BUCKETS + b] as number));
-      if (l1 / 2 > maxDistance) continue;
+      if (l1 > limit) continue;
       text ??= String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
       const prev = String.fromCharCode.apply(
         null,

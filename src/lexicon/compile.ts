@@ -5,7 +5,7 @@ import { CallcueError } from "../errors.js";
 import { LEXICON_LANGUAGES, type LexiconLanguage } from "../lang.js";
 import { buildFoldTable, type FoldTable, serializeFoldTable } from "../normalize/fold-table.js";
 import { normalizeString } from "../normalize/normalize.js";
-import { withinOneEdit } from "../normalize/spelling.js";
+import { hashWord } from "../normalize/spelling.js";
 import { DEFAULT_LEXICON_DIR } from "../paths.js";
 import type { LexiconKind, ThreatTarget } from "../types.js";
 import { afinnVocabulary } from "./afinn.js";
@@ -37,8 +37,8 @@ export interface CompiledLexicon {
   patterns: [string, number, number][];
   /** English lexicon words of 6+ letters, corrected to when a chunk misspells them by one edit. */
   spellingWords: string[];
-  /** Real English words one edit from a lexicon word: never "corrected" ("manger", "layer"). */
-  protectedWords: string[];
+  /** Sorted hashes of English words (5–24 letters), base64 of a Uint32Array: never "corrected" ("manger", "layer"). */
+  dictionary: string;
 }
 
 /** Reads every `lexicons/<lang>/<kind>.tsv` plus the maintained profanity lists. */
@@ -161,29 +161,47 @@ export function compileLexicon(entries: LexiconEntry[], fold: FoldTable = buildF
     terms,
     patterns,
     spellingWords: sorted,
-    protectedWords: protectedNeighbours(sorted),
+    dictionary: dictionaryHashes(),
   };
 }
 
-/** Dictionary words within one edit of a lexicon word (and not lexicon words themselves). */
-function protectedNeighbours(lexiconWords: readonly string[]): string[] {
-  const keys = new Map<string, string[]>();
-  const add = (k: string, w: string) => {
-    const l = keys.get(k);
-    if (l) l.push(w);
-    else keys.set(k, [w]);
-  };
-  for (const w of lexiconWords) {
-    add(w, w);
-    for (let i = 0; i < w.length; i++) add(w.slice(0, i) + w.slice(i + 1), w);
-  }
-  const lexicon = new Set(lexiconWords);
-  const out: string[] = [];
-  for (const d of englishWords()) {
-    if (d.length < 5 || d.length > 25 || lexicon.has(d) || !/^[a-z]+$/.test(d)) continue;
-    const probes = [d];
-    for (let i = 0; i < d.length; i++) probes.push(d.slice(0, i) + d.slice(i + 1));
-    if (probes.some((p) => (keys.get(p) ?? []).some((w) => withinOneEdit(d, w)))) out.push(d);
-  }
-  return out.sort();
+/** Hashes of every English word a chunk may contain that must never be "corrected". */
+function dictionaryHashes(): string {
+  const hashes = new Set<number>();
+  // Contractions arrive without their apostrophes ("didnt", "youre"): words too.
+  const contracted = ["nt", "re", "ve", "ll", "d", "s"].flatMap((end) =>
+    [
+      "didn",
+      "doesn",
+      "wasn",
+      "weren",
+      "couldn",
+      "wouldn",
+      "shouldn",
+      "haven",
+      "hasn",
+      "aren",
+      "isn",
+      "they",
+      "you",
+      "we",
+      "there",
+      "here",
+      "what",
+      "who",
+      "that",
+      "it",
+      "she",
+      "he",
+      "would",
+      "should",
+      "could",
+      "must",
+      "might",
+    ].map((w) => w + end),
+  );
+  for (const w of [...englishWords(), ...contracted])
+    if (w.length >= 5 && w.length <= 24 && /^[a-z]+$/.test(w)) hashes.add(hashWord(w));
+  const sorted = Uint32Array.from([...hashes].sort((a, b) => a - b));
+  return Buffer.from(sorted.buffer).toString("base64");
 }

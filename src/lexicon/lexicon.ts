@@ -93,7 +93,11 @@ export class Lexicon {
       ),
     );
     this.matcher = new AhoCorasick(texts);
-    this.spelling = new SpellingIndex(compiled.spellingWords ?? [], compiled.protectedWords ?? []);
+    const dict = Buffer.from(compiled.dictionary ?? "", "base64");
+    this.spelling = new SpellingIndex(
+      compiled.spellingWords ?? [],
+      new Uint32Array(dict.buffer, dict.byteOffset, dict.byteLength / 4),
+    );
     this.buildMs = performance.now() - t0;
   }
 

@@ -29,16 +29,20 @@ export type MatchSink = (patternId: number, start: number, end: number) => void;
 export class AhoCorasick implements Matcher {
   readonly patternCount: number;
   private readonly rootNext: Int32Array;
-  private readonly fail: Int32Array;
+  /**
+   * Per state, 4 ints side by side so one cache line serves a step:
+   * [fail, child mask, first state on the failure chain with outputs (-1 none), 0].
+   * The child mask has bit (char & 31) set for each child: most misses never hash.
+   */
+  private readonly states: Int32Array;
   /** Nearest state on the failure chain (excluding itself) that has outputs, or -1. */
   private readonly dictLink: Int32Array;
   private readonly outStart: Int32Array;
   private readonly outCount: Int32Array;
   private readonly outIds: Int32Array;
   private readonly patternLength: Int32Array;
-  private readonly edgeState: Int32Array;
-  private readonly edgeChar: Int32Array;
-  private readonly edgeNext: Int32Array;
+  /** Non-root edges, open addressing, 4 ints per slot: [state (-1 empty), char, next, 0]. */
+  private readonly edges: Int32Array;
   private readonly edgeMask: number;
 
   /** @param patterns non-empty strings; the index in the array is the pattern id. */
@@ -107,44 +111,46 @@ export class AhoCorasick implements Matcher {
     }
     this.outIds = Int32Array.from(ids);
     // Non-root edges into one open-addressing table (load ≤ 0.5).
-    let edges = 0;
-    for (let s = 1; s < n; s++) edges += (children[s] as Map<number, number>).size;
+    let edgeCount = 0;
+    for (let s = 1; s < n; s++) edgeCount += (children[s] as Map<number, number>).size;
     let cap = 16;
-    while (cap < edges * 2) cap *= 2;
+    while (cap < edgeCount * 2) cap *= 2;
     this.edgeMask = cap - 1;
-    this.edgeState = new Int32Array(cap).fill(-1);
-    this.edgeChar = new Int32Array(cap);
-    this.edgeNext = new Int32Array(cap);
+    this.edges = new Int32Array(cap * 4);
+    for (let i = 0; i < cap; i++) this.edges[i * 4] = -1;
+    this.states = new Int32Array(n * 4);
+    for (let s = 0; s < n; s++) {
+      this.states[s * 4] = fail[s] as number;
+      this.states[s * 4 + 2] = (own[s] as number[]).length > 0 ? s : (dictLink[s] as number);
+    }
     for (let s = 1; s < n; s++) {
       for (const [c, t] of children[s] as Map<number, number>) {
+        this.states[s * 4 + 1] = (this.states[s * 4 + 1] as number) | (1 << (c & 31));
         let h = hash(s, c) & this.edgeMask;
-        while (this.edgeState[h] !== -1) h = (h + 1) & this.edgeMask;
-        this.edgeState[h] = s;
-        this.edgeChar[h] = c;
-        this.edgeNext[h] = t;
+        while (this.edges[h * 4] !== -1) h = (h + 1) & this.edgeMask;
+        this.edges[h * 4] = s;
+        this.edges[h * 4 + 1] = c;
+        this.edges[h * 4 + 2] = t;
       }
     }
     this.rootNext = rootNext;
-    this.fail = fail;
     this.dictLink = dictLink;
   }
 
   get stateCount(): number {
-    return this.fail.length;
+    return this.states.length / 4;
   }
 
   memoryBytes(): number {
     return (
       this.rootNext.byteLength +
-      this.fail.byteLength +
+      this.states.byteLength +
       this.dictLink.byteLength +
       this.outStart.byteLength +
       this.outCount.byteLength +
       this.outIds.byteLength +
       this.patternLength.byteLength +
-      this.edgeState.byteLength +
-      this.edgeChar.byteLength +
-      this.edgeNext.byteLength
+      this.edges.byteLength
     );
   }
 
@@ -153,12 +159,13 @@ export class AhoCorasick implements Matcher {
 
   scan(buf: Uint16Array, length: number, onMatch: MatchSink): void {
     const rootNext = this.rootNext;
-    const fail = this.fail;
-    const edgeState = this.edgeState;
-    const edgeChar = this.edgeChar;
-    const edgeNext = this.edgeNext;
+    const states = this.states;
+    const edges = this.edges;
     const mask = this.edgeMask;
+    const outStart = this.outStart;
     const outCount = this.outCount;
+    const outIds = this.outIds;
+    const patternLength = this.patternLength;
     const dictLink = this.dictLink;
     let s = 0;
     let steps = 0;
@@ -170,33 +177,29 @@ export class AhoCorasick implements Matcher {
           s = rootNext[c] as number;
           break;
         }
-        let h = hash(s, c) & mask;
         let t = -1;
-        for (;;) {
-          const es = edgeState[h] as number;
-          if (es === -1) break;
-          if (es === s && edgeChar[h] === c) {
-            t = edgeNext[h] as number;
-            break;
+        if (((states[s * 4 + 1] as number) >>> (c & 31)) & 1) {
+          for (let h = hash(s, c) & mask; ; h = (h + 1) & mask) {
+            const es = edges[h * 4] as number;
+            if (es === -1) break;
+            if (es === s && edges[h * 4 + 1] === c) {
+              t = edges[h * 4 + 2] as number;
+              break;
+            }
           }
-          h = (h + 1) & mask;
         }
         if (t !== -1) {
           s = t;
           break;
         }
-        s = fail[s] as number;
+        s = states[s * 4] as number;
       }
-      if (s === 0) continue;
-      let o = (outCount[s] as number) > 0 ? s : (dictLink[s] as number);
-      while (o !== -1) {
-        const start = this.outStart[o] as number;
-        const end = start + (outCount[o] as number);
-        for (let k = start; k < end; k++) {
-          const id = this.outIds[k] as number;
-          onMatch(id, i + 1 - (this.patternLength[id] as number), i + 1);
+      for (let o = states[s * 4 + 2] as number; o > 0; o = dictLink[o] as number) {
+        const end = (outStart[o] as number) + (outCount[o] as number);
+        for (let k = outStart[o] as number; k < end; k++) {
+          const id = outIds[k] as number;
+          onMatch(id, i + 1 - (patternLength[id] as number), i + 1);
         }
-        o = dictLink[o] as number;
       }
     }
     this.steps += steps;

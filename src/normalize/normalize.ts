@@ -24,6 +24,8 @@ export class NormalizedText {
   buf = new Uint16Array(256);
   /** `toOriginal[i]` is the UTF-16 index in the original text of normalised unit `i`. */
   toOriginal = new Int32Array(256);
+  private spareBuf = new Uint16Array(256);
+  private spareMap = new Int32Array(256);
   length = 0;
   hanChars = 0;
   hangulSyllables = 0;
@@ -43,8 +45,12 @@ export class NormalizedText {
    */
   replaceRanges(ranges: readonly { start: number; end: number; word: string }[]): void {
     const grow = ranges.reduce((n, r) => n + Math.max(0, r.word.length - (r.end - r.start)), 0);
-    const buf = new Uint16Array(Math.max(this.buf.length, this.length + grow + 1));
-    const map = new Int32Array(buf.length);
+    if (this.length + grow + 1 > this.spareBuf.length) {
+      this.spareBuf = new Uint16Array(Math.max(this.buf.length, this.length + grow + 1));
+      this.spareMap = new Int32Array(this.spareBuf.length);
+    }
+    const buf = this.spareBuf;
+    const map = this.spareMap;
     let out = 0;
     let from = 0;
     for (const r of ranges) {
@@ -64,6 +70,9 @@ export class NormalizedText {
       buf[out] = this.buf[i] as number;
       map[out++] = this.toOriginal[i] as number;
     }
+    // Swap the buffers: the old ones become the spare for the next rewrite (no allocation per chunk).
+    this.spareBuf = this.buf;
+    this.spareMap = this.toOriginal;
     this.buf = buf;
     this.toOriginal = map;
     this.length = out;
