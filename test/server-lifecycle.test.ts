@@ -186,3 +186,39 @@ describe("HTTP", () => {
     expect(page).toContain("callcue");
   });
 });
+
+describe("slow subscribers", () => {
+  it("drops a desktop that stops reading to the latest state, closes it if it stays over, and keeps the others whole", async () => {
+    server = await testServer({
+      maxBufferedBytes: 16 * 1024,
+      slowSubscriberMs: 300,
+      maxMessagesPerSecond: 1_000_000,
+    });
+    const producer = await withCall(server, "burst");
+    const supervisor = await token(server, { role: "supervisor", tenant: "t" });
+    const slow = await Client.open(server, "/v1/subscribe", supervisor);
+    const fast = await Client.open(server, "/v1/subscribe", supervisor);
+    slow.send({ type: "subscribe", callId: "burst" });
+    fast.send({ type: "subscribe", callId: "burst" });
+    await slow.next((m) => m.type === "snapshot");
+    await fast.next((m) => m.type === "snapshot");
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const n = 4000;
+    for (let s = 1; s <= n; s++) {
+      producer.send(shout("burst", s));
+      if (s % 500 === 0) await new Promise((r) => setTimeout(r, 150));
+    }
+    await producer.next((m) => m.type === "ack" && m.seq === n, 20_000);
+    const published = server.hub.get("t", "burst")?.lastOffset ?? 0;
+    await fast.next((m) => m.offset === published, 10_000);
+    const fastOffsets = fast.messages.filter((m) => m.type === "hint").map((m) => m.offset as number);
+    expect(fastOffsets).toEqual(
+      Array.from({ length: fastOffsets.length }, (_, i) => (fastOffsets[0] as number) + i),
+    );
+    // The frozen desktop is dropped; the one that reads got every hint in order.
+    const subscribers = (server.hub as unknown as { subscribers: Set<unknown> }).subscribers;
+    for (let t = 0; t < 50 && subscribers.size > 1; t++) await new Promise((r) => setTimeout(r, 100));
+    expect(subscribers.size).toBe(1);
+    expect(fast.closed).toBeUndefined();
+  }, 40_000);
+});

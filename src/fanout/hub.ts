@@ -217,6 +217,23 @@ export class Hub {
     ws.send(JSON.stringify(message));
   }
 
+  /**
+   * Lagging subscribers: one that drained gets the latest state of what it
+   * missed; one still over the cap after `slowSubscriberMs` is dropped.
+   */
+  sweepSlow(nowMs: number): void {
+    for (const s of this.subscribers) {
+      if (s.laggingSinceMs === 0) continue;
+      if (s.ws.bufferedAmount <= this.options.maxBufferedBytes) {
+        s.laggingSinceMs = 0;
+        for (const key of [...s.dropped]) {
+          const live = this.calls.get(key);
+          if (live) this.send(s, live, live.snapshot(false));
+        }
+      } else if (nowMs - s.laggingSinceMs > this.options.slowSubscriberMs) this.onDrop(s, "slow subscriber");
+    }
+  }
+
   /** Ended calls older than `keepEndedMs` are forgotten. */
   sweepEnded(nowMs: number): void {
     for (const [key, c] of this.calls) {

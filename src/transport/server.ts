@@ -91,8 +91,9 @@ export async function startServer(
       keepEndedMs: 10 * 60_000,
     },
     (s: Subscriber, reason: string) => {
-      log.warn({ tenant: redact(s.claims.tenant), reason }, "closing subscriber");
-      s.ws.close(CLOSE.POLICY, reason);
+      log.warn({ tenant: redact(s.claims.tenant), reason }, "dropping subscriber");
+      // It is not reading, so a close handshake would never finish: cut it.
+      s.ws.terminate();
     },
   );
 
@@ -237,6 +238,7 @@ export async function startServer(
           IngestConnection.finish(hub, live, metrics, now);
       }
       hub.sweepEnded(now);
+      hub.sweepSlow(now);
       metrics.activeCalls.set(metricsCalls());
     },
     Math.min(1000, options.idleCallMs),
