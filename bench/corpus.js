@@ -20,7 +20,7 @@ const FILLER = {
     "那个快递",
     "订单号是",
     "昨天下单的",
-    "什么时候能到",
+    "预计周三送达",
     "地址没有错",
     "嗯 就是说",
     "然后呢",
@@ -36,7 +36,7 @@ const FILLER = {
     "那個包裹",
     "訂單編號是",
     "昨天下單的",
-    "什麼時候會到",
+    "預計週三送達",
     "地址沒有錯",
     "然後呢",
     "系統顯示",
@@ -49,7 +49,7 @@ const FILLER = {
     "저기 그 택배가",
     "주문 번호는",
     "어제 주문했는데",
-    "언제 도착해요",
+    "수요일 도착 예정이래요",
     "주소는 맞아요",
     "음 그러니까",
     "확인 좀 해 주세요",
@@ -61,7 +61,7 @@ const FILLER = {
     "so um my order",
     "the tracking number is",
     "i ordered it yesterday",
-    "when will it arrive",
+    "it says wednesday",
     "the address is correct",
     "uh let me see",
     "the app says",
@@ -119,16 +119,17 @@ export function makeCorpus(chunks, o = {}) {
   for (let i = 0; i < chunks; i++) {
     const c = i % calls;
     const lang = langOf[c];
-    let text = pick(FILLER[lang]);
-    const target = lang === "en" ? 22 : 10;
-    while (text.length < target) text += (lang === "en" ? " " : " ") + pick(FILLER[lang]);
+    // Fragments plus a number (an order id, an amount), so one caller's chunks rarely repeat each other.
+    let text = `${pick(FILLER[lang])} ${Math.floor(rand() * 100000)}`;
+    const target = lang === "en" ? 24 : 12;
+    while (text.length < target) text += ` ${pick(FILLER[lang])}`;
     const speaker = rand() < 0.45 ? "agent" : "customer";
     if (rand() < hitRate) {
       text += ` ${pick(PLANTED[lang])}`;
       if (speaker === "customer") planted++;
     }
     const startMs = clock[c];
-    const endMs = startMs + 400 + text.length * (lang === "en" ? 60 : 220);
+    const endMs = startMs + 400 + text.length * (lang === "en" ? 80 : 220);
     clock[c] = endMs + 300;
     seqs[c]++;
     chars += text.length;

@@ -9,7 +9,9 @@ export const SIMILARITY = 0.8;
 /** The same complaint phrase this many times is repetition too. */
 const SAME_PHRASE_TIMES = 3;
 const MAX_TRACKED_PHRASES = 64;
-const BUCKETS = 32;
+const BUCKETS = 64;
+const SCRATCH_HISTOGRAM = new Uint8Array(BUCKETS);
+const SCRATCH_USED = new Uint8Array(MAX_UNITS);
 
 /**
  * Repetition over the customer's recent final utterances, in bounded state.
@@ -17,15 +19,18 @@ const BUCKETS = 32;
  * fastest-levenshtein costs ~3.5 µs per chunk against five utterances
  * (PERFORMANCE.md), more than the whole rest of the analyzer, so two exact
  * lower bounds on the edit distance rule out most pairs first: the length
- * difference, and half the L1 distance between 32-bucket character
- * histograms (a substitution moves at most 2 units of it, an insertion or
- * deletion 1). Only pairs that could still reach 0.8 similarity are compared.
+ * difference, and a quarter of the L1 distance between 64-bucket histograms
+ * of character bigrams (one edit takes out at most two bigrams and adds at
+ * most two). Only pairs that could still reach 0.8 similarity are compared.
  */
 export class RepetitionTracker {
   private readonly units = new Uint16Array(RECENT * MAX_UNITS);
   private readonly lengths = new Int32Array(RECENT);
+  /** Bigram counts per stored utterance (≤ 119 bigrams each, so a byte suffices). */
   private readonly histograms = new Uint8Array(RECENT * BUCKETS);
-  private readonly current = new Uint8Array(BUCKETS);
+  /** Scratch shared by every call: the current utterance's histogram (left zeroed) and its used buckets. */
+  private readonly current = SCRATCH_HISTOGRAM;
+  private readonly used = SCRATCH_USED;
   private stored = 0;
   private readonly phraseCounts = new Map<number, number>();
 
@@ -34,24 +39,32 @@ export class RepetitionTracker {
     const n = Math.min(length, MAX_UNITS);
     if (n < MIN_UNITS) return 0;
     const h = this.current;
-    h.fill(0);
-    for (let i = 0; i < n; i++) {
-      const b = (buf[i] as number) & (BUCKETS - 1);
-      if ((h[b] as number) < 255) h[b] = (h[b] as number) + 1;
+    const used = this.used;
+    let usedCount = 0;
+    // Bigram histogram: one edit changes at most 4 of its units (2 bigrams out, 2 in).
+    for (let i = 1; i < n; i++) {
+      const b = (Math.imul(buf[i - 1] as number, 31) + (buf[i] as number)) & (BUCKETS - 1);
+      if (h[b] === 0) used[usedCount++] = b;
+      h[b] = (h[b] as number) + 1;
     }
     let best = 0;
     let text: string | undefined;
-    const count = Math.min(this.stored, RECENT);
+    const count = this.stored < RECENT ? this.stored : RECENT;
     for (let r = 0; r < count; r++) {
       const m = this.lengths[r] as number;
       const longest = n > m ? n : m;
       const maxDistance = (1 - SIMILARITY) * longest;
       if (Math.abs(n - m) > maxDistance) continue;
-      const limit = 2 * maxDistance;
-      let l1 = 0;
-      for (let b = 0; b < BUCKETS && l1 <= limit; b++)
-        l1 += Math.abs((h[b] as number) - (this.histograms[r * BUCKETS + b] as number));
-      if (l1 > limit) continue;
+      // Exact L1 from the buckets this utterance uses: Σ|h−p| over them, plus what the other holds elsewhere.
+      const base = r * BUCKETS;
+      let l1 = m - 1;
+      for (let k = 0; k < usedCount; k++) {
+        const b = used[k] as number;
+        const p = this.histograms[base + b] as number;
+        const q = h[b] as number;
+        l1 += (q > p ? q - p : p - q) - p;
+      }
+      if (l1 > 4 * maxDistance) continue;
       text ??= String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
       const prev = String.fromCharCode.apply(
         null,
@@ -61,9 +74,15 @@ export class RepetitionTracker {
       if (sim > best) best = sim;
     }
     const slot = this.stored % RECENT;
-    this.units.set(buf.subarray(0, n), slot * MAX_UNITS);
+    const base = slot * BUCKETS;
+    for (let b = 0; b < BUCKETS; b++) this.histograms[base + b] = 0;
+    for (let k = 0; k < usedCount; k++) {
+      const b = used[k] as number;
+      this.histograms[base + b] = h[b] as number;
+      h[b] = 0;
+    }
+    for (let i = 0; i < n; i++) this.units[slot * MAX_UNITS + i] = buf[i] as number;
     this.lengths[slot] = n;
-    this.histograms.set(h, slot * BUCKETS);
     this.stored++;
     return best >= SIMILARITY ? best : 0;
   }
