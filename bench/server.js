@@ -1,0 +1,220 @@
+// Server scenarios: `node bench/server.js [--quick]`.
+// The server runs in its own process; this process is the load generator. The same chunk frames
+// go to a bare `ws` echo server in the same run (the baseline), so the figures are ratios.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SignJWT } from "jose";
+import WebSocket from "ws";
+import { makeCorpus } from "./corpus.js";
+
+const quick = process.argv.includes("--quick");
+const SECRET = "bench-secret-bench-secret-bench-secret";
+const RATE = 4; // chunks per second per call
+const DURATION_S = quick ? 6 : 15;
+const SWEEP = quick ? [250, 1000] : [500, 1000, 2000, 3000, 4000, 5000];
+const CALLS_PER_CONNECTION = 50;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const CLK_TCK = 100;
+
+function cpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
+
+function q(sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : Number.NaN;
+}
+
+async function startChild(args, readyPattern) {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 15_000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (readyPattern.test(out)) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+  });
+  return { child, port: Number(out.match(readyPattern)[1]) };
+}
+
+const sign = (claims) =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256" })
+    .setExpirationTime("2h")
+    .sign(new TextEncoder().encode(SECRET));
+
+function open(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    ws.once("open", () => resolve(ws));
+    ws.once("error", reject);
+  });
+}
+
+/** Streams `calls` calls at RATE chunks/s for DURATION_S; returns latency and CPU figures. */
+async function drive({ port, pid, calls, withAnalysis }) {
+  const corpus = makeCorpus(calls * RATE * DURATION_S + calls, { seed: 11, calls });
+  const byCall = new Map();
+  for (const m of corpus.messages) {
+    const list = byCall.get(m.callId) ?? [];
+    list.push(m);
+    byCall.set(m.callId, list);
+  }
+  const ingestToken = await sign({ role: "ingest", tenant: "bench" });
+  const supervisorToken = await sign({ role: "supervisor", tenant: "bench" });
+  const base = `ws://127.0.0.1:${port}`;
+  const producers = [];
+  for (let i = 0; i < Math.ceil(calls / CALLS_PER_CONNECTION); i++)
+    producers.push(
+      await open(withAnalysis ? `${base}/v1/ingest` : base, { authorization: `Bearer ${ingestToken}` }),
+    );
+  const sent = new Map();
+  const ackLat = [];
+  const hintLat = [];
+  let acks = 0;
+  let hints = 0;
+  let errors = 0;
+  const errorCodes = {};
+  for (const p of producers) {
+    p.on("message", (data) => {
+      const s = String(data);
+      if (!withAnalysis) {
+        const m = JSON.parse(s);
+        const t = sent.get(`${m.callId}#${m.seq}`);
+        if (t !== undefined) ackLat.push(performance.now() - t);
+        acks++;
+        return;
+      }
+      const m = JSON.parse(s);
+      if (m.type === "ack") {
+        const t = sent.get(`${m.callId}#${m.seq}`);
+        if (t !== undefined) ackLat.push(performance.now() - t);
+        acks++;
+      } else if (m.type === "error") {
+        errors++;
+        errorCodes[m.code] = (errorCodes[m.code] ?? 0) + 1;
+      }
+    });
+  }
+  const ids = [...byCall.keys()];
+  const subscribers = [];
+  if (withAnalysis) {
+    for (const [i, id] of ids.entries())
+      producers[Math.floor(i / CALLS_PER_CONNECTION)].send(
+        JSON.stringify({ type: "start", callId: id, language: "zh-Hans" }),
+      );
+    await sleep(500);
+    for (const id of ids) {
+      const s = await open(`${base}/v1/subscribe`, { authorization: `Bearer ${supervisorToken}` });
+      s.on("message", (data) => {
+        const m = JSON.parse(String(data));
+        if (m.type !== "hint") return;
+        const t = sent.get(`${m.callId}#${m.seq}`);
+        if (t !== undefined) hintLat.push(performance.now() - t);
+        hints++;
+      });
+      s.send(JSON.stringify({ type: "subscribe", callId: id }));
+      subscribers.push(s);
+    }
+    await sleep(300);
+  }
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  let messages = 0;
+  // Each call sends one chunk every 1/RATE s, calls spread evenly over the interval.
+  const tickMs = 10;
+  const perTick = (calls * RATE * tickMs) / 1000;
+  let budget = 0;
+  let cursor = 0;
+  const next = new Map(ids.map((id) => [id, 0]));
+  while (performance.now() - t0 < DURATION_S * 1000) {
+    budget += perTick;
+    while (budget >= 1) {
+      budget--;
+      const id = ids[cursor % ids.length];
+      cursor++;
+      const k = next.get(id);
+      const m = byCall.get(id)[k];
+      if (!m) continue;
+      next.set(id, k + 1);
+      sent.set(`${id}#${m.seq}`, performance.now());
+      producers[Math.floor(ids.indexOf(id) / CALLS_PER_CONNECTION)].send(JSON.stringify(m));
+      messages++;
+    }
+    await sleep(tickMs);
+  }
+  await sleep(1000);
+  const cpu = cpuSeconds(pid) - cpu0;
+  for (const s of [...producers, ...subscribers]) s.terminate();
+  ackLat.sort((a, b) => a - b);
+  hintLat.sort((a, b) => a - b);
+  return {
+    calls,
+    messages,
+    acks,
+    hints,
+    errors,
+    errorCodes,
+    cpuUsPerMessage: (cpu * 1e6) / messages,
+    ackP50: q(ackLat, 0.5),
+    ackP99: q(ackLat, 0.99),
+    hintP50: q(hintLat, 0.5),
+    hintP99: q(hintLat, 0.99),
+  };
+}
+
+const echoScript = `
+import { WebSocketServer } from "ws";
+const wss = new WebSocketServer({ port: 0, perMessageDeflate: false });
+wss.on("listening", () => console.log("ready " + wss.address().port));
+wss.on("connection", (ws) => ws.on("message", (d) => ws.send(d, { binary: false })));
+`;
+
+const rows = [];
+const echo = await startChild(["--input-type=module", "-e", echoScript], /ready (\d+)/);
+const dataDir = mkdtempSync(join(tmpdir(), "callcue-bench-"));
+const server = await startChild(
+  [
+    "bin/callcue.js",
+    "serve",
+    "--port",
+    "0",
+    "--data-dir",
+    dataDir,
+    "--secret",
+    SECRET,
+    "--log-level",
+    "warn",
+    "--max-messages-per-second",
+    "1000000",
+    "--max-calls-per-connection",
+    "100000",
+    "--max-connections-per-tenant",
+    "100000",
+  ],
+  /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+);
+try {
+  for (const calls of SWEEP) {
+    const base = await drive({ port: echo.port, pid: echo.child.pid, calls, withAnalysis: false });
+    const real = await drive({ port: server.port, pid: server.child.pid, calls, withAnalysis: true });
+    rows.push({ calls, base, real });
+    const ok = real.hintP99 <= 20 && real.errors === 0;
+    console.log(
+      `${String(calls).padStart(5)} calls × ${RATE}/s: echo ${base.cpuUsPerMessage.toFixed(1)} µs/msg, callcue ${real.cpuUsPerMessage.toFixed(1)} µs/msg (${(real.cpuUsPerMessage / base.cpuUsPerMessage).toFixed(2)}×), ack p50/p99 ${real.ackP50.toFixed(2)}/${real.ackP99.toFixed(2)} ms, hint p50/p99 ${real.hintP50.toFixed(2)}/${real.hintP99.toFixed(2)} ms, ${real.hints} hints, ${real.errors} errors ${JSON.stringify(real.errorCodes)} ${ok ? "" : "(over the 20 ms goal)"}`,
+    );
+  }
+} finally {
+  echo.child.kill();
+  server.child.kill("SIGTERM");
+}
