@@ -1,13 +1,18 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import WebSocket from "ws";
 import { createAnalyzer } from "../analyzer.js";
 import { Producer } from "../client/producer.js";
 import { Subscriber, type SubscriberEvent } from "../client/subscriber.js";
+import { reportFromPaths } from "../report/index.js";
 import type { ChunkMessage, HintEvent, SummaryEvent } from "../types.js";
 import { expandPaths } from "./input.js";
 import { CallRouter } from "./replay-calls.js";
 
 export interface ReplayOptions {
+  /** Write the QA report here (one self-contained HTML file). */
+  report?: string;
+  /** Write the JSON report here. */
+  json?: string;
   server?: string;
   token?: string;
   watchToken?: string;
@@ -41,8 +46,25 @@ function readMessages(paths: string[]): Message[] {
   );
 }
 
+/** Offline replay into the QA reports, with progress on stderr. */
+function reportCommand(paths: string[], o: ReplayOptions): number {
+  const t0 = Date.now();
+  const report = reportFromPaths(paths, createAnalyzer());
+  if (o.report) writeFileSync(o.report, report.html);
+  if (o.json) writeFileSync(o.json, report.jsonText);
+  const calls = report.json.batch.calls;
+  const secs = (Date.now() - t0) / 1000;
+  process.stderr.write(
+    `replayed ${calls} calls from ${report.files.length} files in ${secs.toFixed(1)} s (${Math.round(calls / Math.max(secs, 0.001))} calls/s)${report.skipped ? `, ${report.skipped} bad lines or messages skipped` : ""}\n`,
+  );
+  if (o.report) process.stderr.write(`report: ${o.report}\n`);
+  if (o.json) process.stderr.write(`json: ${o.json}\n`);
+  return 0;
+}
+
 /** `callcue replay FILE|DIR…`: offline through the in-process analyzer, or into a running server. */
 export async function replayCommand(paths: string[], o: ReplayOptions): Promise<number> {
+  if (!o.server && (o.report || o.json)) return reportCommand(paths, o);
   const messages = readMessages(paths);
   if (!o.server) {
     const router = new CallRouter(createAnalyzer());
