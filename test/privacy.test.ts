@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
@@ -31,7 +34,7 @@ describe("logs and replies never carry transcript text or personal data", () => 
       },
     });
     const server = await startServer(
-      { port: 0, dataDir: "/tmp/callcue-privacy", maxMessagesPerSecond: 100_000 },
+      { port: 0, dataDir: mkdtempSync(join(tmpdir(), "callcue-privacy-")), maxMessagesPerSecond: 100_000 },
       { analyzer: analyzer(), logger: pino({ level: "trace" }, sink) },
     );
     const canaries = ["4111111111111111", "jane.doe@example.com", "13812345678", "SECRET-TRANSCRIPT-WORDS"];

@@ -54,11 +54,9 @@ export async function main(argv: string[]): Promise<number> {
     .option("--speed <n|max>", "1 = real time (default), N = N× faster, max = as fast as possible", "1")
     .option("--report <file.html>", "offline: write the QA report (one self-contained HTML file)")
     .option("--json <file.json>", "offline: write the QA report as JSON")
-    .action(
-      async (paths: string[], o: import("./replay.js").ReplayOptions) => {
-        code = await replayCommand(paths, o);
-      },
-    );
+    .action(async (paths: string[], o: import("./replay.js").ReplayOptions) => {
+      code = await replayCommand(paths, o);
+    });
 
   program
     .command("serve")
@@ -82,6 +80,12 @@ export async function main(argv: string[]): Promise<number> {
     .option("--idle-call-ms <ms>", "end a call with no chunk for this long (default 300000)", Number.parseInt)
     .option("--allowed-origin <origin...>", "browser origins allowed besides the server's own page")
     .option("--log-level <level>", "pino level (env CALLCUE_LOG_LEVEL, default info)")
+    .option("--store <sqlite|none>", "keep calls in <data-dir>/callcue.db (default) or in memory only")
+    .option(
+      "--pii <redact|keep>",
+      "card numbers, phones, ids, emails in text: redact before analysis and storage (default) or keep",
+    )
+    .option("--retention-days <n>", "purge stored calls older than this (default 30)", Number.parseFloat)
     .action(async (o: Record<string, unknown>) => {
       await serveCommand({
         port: o.port as number | undefined,
@@ -96,6 +100,9 @@ export async function main(argv: string[]): Promise<number> {
         idleCallMs: o.idleCallMs as number | undefined,
         allowedOrigins: o.allowedOrigin as string[] | undefined,
         logLevel: o.logLevel as string | undefined,
+        store: o.store as "sqlite" | "none" | undefined,
+        pii: o.pii as "redact" | "keep" | undefined,
+        retentionDays: o.retentionDays as number | undefined,
       });
       code = -1; // keep running
     });

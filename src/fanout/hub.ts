@@ -57,6 +57,16 @@ export class LiveCall {
     this.lastActivityMs = nowMs;
   }
 
+  /** Puts back the event history of a call rebuilt after a restart. */
+  restore(events: Published[]): void {
+    for (const e of events) {
+      this.history.push(e);
+      if (this.history.length > this.historyLimit) this.history.shift();
+      if (e.type === "hint") this.lastHint = e;
+      this.nextOffset = e.offset + 1;
+    }
+  }
+
   get lastOffset(): number {
     return this.nextOffset - 1;
   }
@@ -191,8 +201,12 @@ export class Hub {
     );
   }
 
+  /** Called with every published event (the store persists them). */
+  persist: ((live: LiveCall, event: Published) => void) | undefined;
+
   publish(live: LiveCall, event: HintEvent | SummaryEvent): Published {
     const p = live.record(event);
+    this.persist?.(live, p);
     for (const s of live.subscribers) this.send(s, live, p);
     return p;
   }

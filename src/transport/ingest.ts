@@ -2,9 +2,11 @@ import type WebSocket from "ws";
 import { CallcueError, type ErrorCode } from "../errors.js";
 import type { Hub, LiveCall } from "../fanout/hub.js";
 import { validateMessage } from "../session/validate.js";
-import type { ChunkMessage } from "../types.js";
+import type { ChunkMessage, StartMessage } from "../types.js";
 import type { Claims } from "./auth.js";
+import type { SqliteStore } from "../store/sqlite-store.js";
 import type { Metrics } from "./metrics.js";
+import { redact } from "./redact.js";
 import type { ServerOptions } from "./options.js";
 
 export type SendError = (
@@ -34,8 +36,15 @@ export class IngestConnection {
     private readonly options: ServerOptions,
     private readonly metrics: Metrics,
     private readonly sendError: SendError,
+    private readonly store: SqliteStore | undefined,
   ) {
     this.tokens = options.maxMessagesPerSecond * 2;
+  }
+
+  /** Replies once what came before is durable (at once without a store). */
+  private replyDurable(message: object): void {
+    if (this.store) this.store.afterCommit(() => this.reply(message));
+    else this.reply(message);
   }
 
   /** Token bucket: `maxMessagesPerSecond`, bursts of twice that. */
@@ -67,8 +76,7 @@ export class IngestConnection {
     }
     try {
       const m = validateMessage(parsed);
-      if (m.type === "start")
-        this.start(m.callId, m.language, m.meta, (parsed as { resume?: unknown }).resume === true, now);
+      if (m.type === "start") this.start(m, (parsed as { resume?: unknown }).resume === true, now);
       else if (m.type === "chunk") this.chunk(m, now);
       else this.end(m.callId, now);
     } catch (err) {
@@ -89,29 +97,26 @@ export class IngestConnection {
     if (this.ws.readyState === 1) this.ws.send(JSON.stringify(message));
   }
 
-  private start(
-    callId: string,
-    language: string | undefined,
-    meta: Record<string, unknown> | undefined,
-    resume: boolean,
-    now: number,
-  ): void {
+  private start(m: StartMessage, resume: boolean, now: number): void {
+    const { callId, language, meta } = m;
     const existing = this.hub.get(this.claims.tenant, callId);
     if (existing) {
+      if (existing.ended) throw new CallcueError("CC_ERR_CALL_ENDED", "the call has ended");
       if (!resume)
         throw new CallcueError(
           "CC_ERR_CALL_EXISTS",
           "the call is already open; send resume:true to continue it",
         );
-      if (existing.ended) throw new CallcueError("CC_ERR_CALL_ENDED", "the call has ended");
       existing.owner = this;
       existing.lastActivityMs = now;
       this.owned.add(existing);
       const lastSeq = existing.nextSeq === undefined ? null : existing.nextSeq - 1;
-      this.reply({ type: "started", callId, resumed: true, lastSeq });
+      this.replyDurable({ type: "started", callId, resumed: true, lastSeq });
       return;
     }
     if (resume) throw new CallcueError("CC_ERR_UNKNOWN_CALL", "no such call to resume; start it anew");
+    if (this.store?.hasCall(this.claims.tenant, callId))
+      throw new CallcueError("CC_ERR_CALL_ENDED", "the call has ended");
     if (this.owned.size >= this.options.maxCallsPerConnection)
       throw new CallcueError(
         "CC_ERR_TOO_MANY_CALLS",
@@ -122,7 +127,8 @@ export class IngestConnection {
     live.owner = this;
     this.owned.add(live);
     this.metrics.activeCalls.inc();
-    this.reply({ type: "started", callId, resumed: false, lastSeq: null });
+    this.store?.startCall(this.claims.tenant, m, now);
+    this.replyDurable({ type: "started", callId, resumed: false, lastSeq: null });
   }
 
   private live(callId: string): LiveCall {
@@ -140,7 +146,7 @@ export class IngestConnection {
     if (c.seq < next) {
       if (live.skipped.has(c.seq))
         throw new CallcueError("CC_ERR_SEQ_STALE", `seq ${c.seq} was already given up as missing`);
-      this.reply({ type: "ack", callId: c.callId, seq: c.seq, duplicate: true });
+      this.replyDurable({ type: "ack", callId: c.callId, seq: c.seq, duplicate: true });
       return;
     }
     if (c.seq > next) {
@@ -170,9 +176,13 @@ export class IngestConnection {
     }
   }
 
-  private analyse(live: LiveCall, c: ChunkMessage, receivedMs: number): void {
-    live.nextSeq = c.seq + 1;
+  private analyse(live: LiveCall, chunk: ChunkMessage, receivedMs: number): void {
+    live.nextSeq = chunk.seq + 1;
+    // Personal data is redacted before analysis, so what is stored is what was analysed (and a rebuild matches).
+    const c = this.options.pii === "redact" ? { ...chunk, text: redact(chunk.text) } : chunk;
     const events = live.call.push(c);
+    // Hints go out at once; the ack waits for the chunk's commit.
+    this.store?.appendChunk(this.claims.tenant, c);
     this.metrics.chunks.inc();
     for (const e of events) {
       if (e.type === "hint") {
@@ -182,7 +192,7 @@ export class IngestConnection {
       } else if (e.type === "error")
         this.sendError(this.ws, e.code as ErrorCode, { callId: c.callId, seq: c.seq, message: e.message });
     }
-    this.reply({ type: "ack", callId: c.callId, seq: c.seq });
+    this.replyDurable({ type: "ack", callId: c.callId, seq: c.seq });
   }
 
   private end(callId: string, now: number): void {
@@ -200,17 +210,25 @@ export class IngestConnection {
       }
       live.pending.clear();
     }
-    const summary = IngestConnection.finish(this.hub, live, this.metrics, now);
+    const summary = IngestConnection.finish(this.hub, live, this.metrics, now, this.store);
     this.owned.delete(live);
-    this.reply(summary);
+    this.replyDurable(summary);
   }
 
   /** Ends a call (on `end`, idle timeout or shutdown) and publishes its summary. */
-  static finish(hub: Hub, live: LiveCall, metrics: Metrics, now: number): object {
+  static finish(
+    hub: Hub,
+    live: LiveCall,
+    metrics: Metrics,
+    now: number,
+    store: SqliteStore | undefined,
+  ): object {
     const summary = live.call.end();
     live.endedAtMs = now;
     metrics.activeCalls.dec();
-    return hub.publish(live, summary);
+    const published = hub.publish(live, summary);
+    store?.endCall(live.tenant, summary, now);
+    return published;
   }
 
   close(): void {

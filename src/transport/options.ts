@@ -34,6 +34,12 @@ export interface ServerOptions {
   allowedOrigins: string[];
   /** pino level. @default "info" (env CALLCUE_LOG_LEVEL) */
   logLevel: string;
+  /** "sqlite": calls kept in `<dataDir>/callcue.db`, acks mean durable; "none": memory only. @default "sqlite" */
+  store: "sqlite" | "none";
+  /** Card numbers, phones, ids and emails inside text: "redact" before storing, or "keep". @default "redact" */
+  pii: "redact" | "keep";
+  /** Calls started longer ago than this are purged from the store. @default 30 */
+  retentionDays: number;
 }
 
 export const DEFAULTS: ServerOptions = {
@@ -53,6 +59,9 @@ export const DEFAULTS: ServerOptions = {
   historyEvents: 512,
   allowedOrigins: [],
   logLevel: "info",
+  store: "sqlite",
+  pii: "redact",
+  retentionDays: 30,
 };
 
 /** Defaults, then environment, then explicit options. */
@@ -66,5 +75,7 @@ export function resolveOptions(o: Partial<ServerOptions> = {}, env = process.env
   const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   const out = { ...DEFAULTS, ...fromEnv, ...defined } as ServerOptions;
   if (out.maxPayloadBytes > 64 * 1024) throw new Error("maxPayloadBytes must be at most 65536");
+  if (out.store !== "sqlite" && out.store !== "none") throw new Error('store must be "sqlite" or "none"');
+  if (out.pii !== "redact" && out.pii !== "keep") throw new Error('pii must be "redact" or "keep"');
   return out;
 }

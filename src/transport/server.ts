@@ -12,6 +12,8 @@ import { Metrics } from "./metrics.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { PAGE_HTML } from "./page.js";
 import { redact } from "./redact.js";
+import { SqliteStore } from "../store/sqlite-store.js";
+import { CallsApi } from "./calls-api.js";
 import { SubscribeConnection } from "./subscribe.js";
 
 const PATH_ROLES: Readonly<Record<string, readonly Role[]>> = {
@@ -30,8 +32,12 @@ export interface RunningServer {
   readonly options: ServerOptions;
   readonly hub: Hub;
   readonly metrics: Metrics;
-  /** Stops accepting, ends open calls (summaries go out), closes sockets with 1001. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting, ends open calls (summaries go out), closes sockets with
+   * 1001. `endCalls: false` leaves open calls open in the store, for a
+   * producer to resume on the next process (a rolling restart).
+   */
+  stop(options?: { endCalls?: boolean }): Promise<void>;
 }
 
 /** Per-connection bookkeeping the server needs for limits, heartbeats and shutdown. */
@@ -97,10 +103,34 @@ export async function startServer(
     },
   );
 
+  const store = options.store === "sqlite" ? new SqliteStore(options.dataDir) : undefined;
+  if (store) {
+    hub.persist = (live, event) => store.appendEvent(live.tenant, live.callId, event);
+    const purged = store.purge(Date.now() - options.retentionDays * 86_400_000);
+    // Calls open when the process stopped: rebuilt by replaying their stored chunks (the analyzer is deterministic).
+    const t0 = Date.now();
+    const open = store.openCalls();
+    for (const c of open) {
+      const agentId = typeof c.start.meta?.agentId === "string" ? c.start.meta.agentId : undefined;
+      const live = hub.open(c.tenant, c.callId, c.start.language, agentId, t0);
+      for (const chunk of c.chunks) live.call.push(chunk);
+      const last = c.chunks.at(-1);
+      if (last) live.nextSeq = last.seq + 1;
+      live.restore(c.events);
+    }
+    metrics.activeCalls.set(open.length);
+    log.info({ recovered: open.length, purged, ms: Date.now() - t0 }, "store opened");
+  }
+
   const http: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET") {
       res.writeHead(405).end();
+      return;
+    }
+    if (path?.startsWith("/v1/calls")) {
+      if (!callsApi) res.writeHead(404).end();
+      else callsApi.handle(req, res);
       return;
     }
     if (path === "/healthz") {
@@ -121,6 +151,7 @@ export async function startServer(
     } else res.writeHead(404).end();
   });
 
+  const callsApi = store ? new CallsApi(store, key) : undefined;
   const metricsCalls = (): number => [...hub.calls.values()].filter((c) => !c.ended).length;
 
   const wss = new WebSocketServer({
@@ -184,7 +215,7 @@ export async function startServer(
     });
     const handler =
       path === "/v1/ingest"
-        ? new IngestConnection(ws, claims, hub, options, metrics, sendError)
+        ? new IngestConnection(ws, claims, hub, options, metrics, sendError, store)
         : new SubscribeConnection(ws, claims, hub, sendError);
     ws.on("message", (data, isBinary) => {
       if (conn.firstMessage) {
@@ -235,7 +266,7 @@ export async function startServer(
       const now = Date.now();
       for (const live of hub.calls.values()) {
         if (!live.ended && now - live.lastActivityMs > options.idleCallMs)
-          IngestConnection.finish(hub, live, metrics, now);
+          IngestConnection.finish(hub, live, metrics, now, store);
       }
       hub.sweepEnded(now);
       hub.sweepSlow(now);
@@ -261,15 +292,17 @@ export async function startServer(
     options,
     hub,
     metrics,
-    async stop(): Promise<void> {
+    async stop(stopOptions: { endCalls?: boolean } = {}): Promise<void> {
       if (stopping) return;
       stopping = true;
       clearInterval(heartbeat);
       clearInterval(sweeper);
       http.close();
       const now = Date.now();
-      for (const live of hub.calls.values())
-        if (!live.ended) IngestConnection.finish(hub, live, metrics, now);
+      if (stopOptions.endCalls !== false || !store) {
+        for (const live of hub.calls.values())
+          if (!live.ended) IngestConnection.finish(hub, live, metrics, now, store);
+      }
       const closing = [...conns].map(
         (c) =>
           new Promise<void>((resolve) => {
@@ -282,6 +315,7 @@ export async function startServer(
       for (const c of conns) c.ws.terminate();
       http.closeAllConnections?.();
       metrics.stop();
+      store?.close();
       log.info("stopped");
     },
   };
