@@ -95,6 +95,7 @@ export class LexicalScanner {
   private readonly gapEnd: Int32Array;
   private gen = 0;
   private buf: Uint16Array = new Uint16Array(0);
+  private softBreak: Uint8Array = new Uint8Array(0);
   private length = 0;
   private readonly sink: (pattern: number, start: number, end: number) => void;
 
@@ -114,6 +115,7 @@ export class LexicalScanner {
     this.valenceCount = 0;
     this.domainHits = 0;
     this.buf = norm.buf;
+    this.softBreak = norm.softBreak;
     this.length = norm.length;
     this.lexicon.matcher.scan(norm.buf, norm.length, this.sink);
     if (this.matchCount > 0) this.resolve();
@@ -154,11 +156,13 @@ export class LexicalScanner {
   private farApart(from: number, to: number, windowCjk = NEG_WINDOW_CJK): boolean {
     if (to < from) return true;
     let words = 0;
+    const soft = this.softBreak;
     for (let k = from; k < to; k++) {
       const c = this.buf[k] as number;
-      if (isClauseBreak(c)) return true;
+      if (isClauseBreak(c) || (k > from && soft[k] === 1)) return true;
       if (c === 0x20) words++;
     }
+    if (to > from && soft[to] === 1) return true;
     const latin =
       isWordUnit(this.buf[to] as number) || (from > 0 && isWordUnit(this.buf[from - 1] as number));
     return latin ? words > NEG_WINDOW_WORDS : to - from > windowCjk;

@@ -24,6 +24,11 @@ export class NormalizedText {
   buf = new Uint16Array(256);
   /** `toOriginal[i]` is the UTF-16 index in the original text of normalised unit `i`. */
   toOriginal = new Int32Array(256);
+  /**
+   * 1 where a space was dropped between two Chinese characters: ASR puts a
+   * space where a comma would be, so negation scope stops there (我不想听 叫你们主管来).
+   */
+  softBreak = new Uint8Array(256);
   private spareBuf = new Uint16Array(256);
   private spareMap = new Int32Array(256);
   length = 0;
@@ -76,6 +81,9 @@ export class NormalizedText {
     this.buf = buf;
     this.toOriginal = map;
     this.length = out;
+    // Corrections are English; positions moved, so the Chinese soft breaks are dropped rather than misplaced.
+    if (this.softBreak.length < buf.length) this.softBreak = new Uint8Array(buf.length);
+    else this.softBreak.fill(0, 0, out + 1);
   }
 
   /** The normalised text as a string (allocates: only for the few places that keep text). */
@@ -108,6 +116,7 @@ export class NormalizedText {
     const t = new Int32Array(n);
     t.set(this.toOriginal);
     this.toOriginal = t;
+    this.softBreak = new Uint8Array(n);
   }
 
   /**
@@ -161,13 +170,16 @@ export class NormalizedText {
       if (f === 0x21) {
         if (++bang > maxBang) maxBang = bang;
       } else bang = 0;
+      let soft = 0;
       if (pendingSpace) {
         pendingSpace = false;
         if (isWordUnit(prev) && isWordUnit(f)) {
           buf[n] = SPACE;
+          this.softBreak[n] = 0;
           map[n++] = i - 1;
-        }
+        } else if (prev >= 0x4e00 && prev <= 0x9fff && f >= 0x4e00 && f <= 0x9fff) soft = 1;
       }
+      this.softBreak[n] = soft;
       if (f >= 0x4e00 && f <= 0x9fff) {
         han++;
         tradChars += trad[c] as number;
