@@ -29,9 +29,8 @@ describe("embedded store", () => {
     ];
     // Reference: the whole call uninterrupted.
     const ref = analyzer().openCall({ callId: "s1", language: "en" });
-    lines.forEach((text, i) =>
-      ref.push({ type: "chunk", callId: "s1", seq: i + 1, speaker: "customer", text }),
-    );
+    for (const [i, text] of lines.entries())
+      ref.push({ type: "chunk", callId: "s1", seq: i + 1, speaker: "customer", text });
     const expected = ref.end();
 
     const a = await server(dataDir);

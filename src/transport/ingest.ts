@@ -2,12 +2,12 @@ import type WebSocket from "ws";
 import { CallcueError, type ErrorCode } from "../errors.js";
 import type { Hub, LiveCall } from "../fanout/hub.js";
 import { validateMessage } from "../session/validate.js";
+import type { SqliteStore } from "../store/sqlite-store.js";
 import type { ChunkMessage, StartMessage } from "../types.js";
 import type { Claims } from "./auth.js";
-import type { SqliteStore } from "../store/sqlite-store.js";
 import type { Metrics } from "./metrics.js";
-import { redact } from "./redact.js";
 import type { ServerOptions } from "./options.js";
+import { redact } from "./redact.js";
 
 export type SendError = (
   ws: WebSocket,

@@ -6,14 +6,14 @@ import WebSocket, { WebSocketServer } from "ws";
 import { type Analyzer, createAnalyzer } from "../analyzer.js";
 import { ERRORS, type ErrorCode } from "../errors.js";
 import { Hub, type Subscriber } from "../fanout/hub.js";
+import { SqliteStore } from "../store/sqlite-store.js";
 import { type Claims, loadOrCreateSecret, type Role, verifyToken } from "./auth.js";
+import { CallsApi } from "./calls-api.js";
 import { IngestConnection } from "./ingest.js";
 import { Metrics } from "./metrics.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { PAGE_HTML } from "./page.js";
 import { redact } from "./redact.js";
-import { SqliteStore } from "../store/sqlite-store.js";
-import { CallsApi } from "./calls-api.js";
 import { SubscribeConnection } from "./subscribe.js";
 
 const PATH_ROLES: Readonly<Record<string, readonly Role[]>> = {
