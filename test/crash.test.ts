@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { Producer } from "../src/client/producer.js";
+import { signToken } from "../src/transport/auth.js";
+import { redact } from "../src/transport/redact.js";
+import type { ChunkMessage, StartMessage, SummaryEvent } from "../src/types.js";
+import { analyzer } from "./helpers.js";
+
+/** kill -9 rounds in CI; the soak script (scripts/crash-soak.sh) runs more. */
+const KILLS = Number(process.env.CALLCUE_CRASH_KILLS ?? 10);
+const CALLS = 100;
+const SECRET = "crash-test-secret-crash-test-secret";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The fixtures as calls: start plus final and partial chunks, in order. */
+function calls(): { start: StartMessage; chunks: ChunkMessage[] }[] {
+  const out: { start: StartMessage; chunks: ChunkMessage[] }[] = [];
+  for (const lang of ["zh-Hans", "zh-Hant", "ko", "en"]) {
+    for (const f of readdirSync(join("fixtures", lang)).sort()) {
+      const lines = readFileSync(join("fixtures", lang, f), "utf8")
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      out.push({
+        start: lines[0] as unknown as StartMessage,
+        chunks: lines.filter((l) => l.type === "chunk") as unknown as ChunkMessage[],
+      });
+    }
+  }
+  return out.slice(0, CALLS);
+}
+
+describe("crash safety", () => {
+  it(`loses and duplicates nothing acknowledged across ${KILLS} kill -9 while ${CALLS} calls stream`, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "callcue-crash-"));
+    const port = await freePort();
+    let child: ChildProcess | undefined;
+    const readyMs: number[] = [];
+    const start = async (): Promise<void> => {
+      const t0 = Date.now();
+      child = spawn(
+        process.execPath,
+        [
+          "bin/callcue.js",
+          "serve",
+          "--port",
+          String(port),
+          "--data-dir",
+          dataDir,
+          "--secret",
+          SECRET,
+          "--log-level",
+          "warn",
+          "--max-messages-per-second",
+          "100000",
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        let out = "";
+        child?.stdout?.on("data", (d) => {
+          out += String(d);
+          if (out.includes("listening on")) resolve();
+        });
+        child?.once("exit", (code) => reject(new Error(`server exited ${code}`)));
+      });
+      readyMs.push(Date.now() - t0);
+    };
+    await start();
+    const token = await signToken({ role: "ingest", tenant: "t" }, SECRET);
+    const workload = calls();
+    const producers = Array.from(
+      { length: 4 },
+      () => new Producer({ url: `ws://127.0.0.1:${port}`, token, backoffMs: 50, maxBackoffMs: 300 }),
+    );
+    const acked = new Map<string, Set<number>>();
+    for (const p of producers) p.on("ack", (callId, seq) => acked.get(callId)?.add(seq));
+    const summaries = new Map<string, Promise<SummaryEvent>>();
+
+    // Stream every call, chunk by chunk, while a killer takes the server down at random moments.
+    let killing = true;
+    const killer = (async () => {
+      for (let k = 0; k < KILLS; k++) {
+        await new Promise((r) => setTimeout(r, 150 + Math.random() * 350));
+        child?.kill("SIGKILL");
+        await new Promise((r) => child?.once("exit", r));
+        await start();
+      }
+      killing = false;
+    })();
+    const streams = workload.map(async ({ start: s, chunks }, i) => {
+      const p = producers[i % producers.length] as Producer;
+      acked.set(s.callId, new Set());
+      p.startCall(s.callId, { language: s.language, meta: s.meta });
+      for (const c of chunks) {
+        p.chunk(c);
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+      }
+    });
+    await Promise.all(streams);
+    await killer;
+    expect(killing).toBe(false);
+    for (const [i, { start: s }] of workload.entries())
+      summaries.set(s.callId, (producers[i % producers.length] as Producer).endCall(s.callId));
+    const got = new Map<string, SummaryEvent>();
+    for (const [id, p] of summaries) got.set(id, await p);
+    for (const p of producers) p.close();
+    child?.kill("SIGTERM");
+    await new Promise((r) => child?.once("exit", r));
+
+    // The store: every chunk exactly once, the database intact.
+    const db = new Database(join(dataDir, "callcue.db"), { readonly: true });
+    expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+    for (const { start: s, chunks } of workload) {
+      const rows = db.prepare("SELECT seq FROM chunks WHERE call_id = ? ORDER BY seq").all(s.callId) as {
+        seq: number;
+      }[];
+      expect(
+        rows.map((r) => r.seq),
+        s.callId,
+      ).toEqual(chunks.map((c) => c.seq));
+      expect(acked.get(s.callId)?.size, s.callId).toBe(chunks.length);
+    }
+    db.close();
+    // Each summary equals an uninterrupted run of the same input (redacted as the server redacts).
+    for (const { start: s, chunks } of workload) {
+      const call = analyzer().openCall({ callId: s.callId, language: s.language });
+      for (const c of chunks) call.push({ ...c, text: redact(c.text) });
+      const { offset: _o, ...summary } = got.get(s.callId) as SummaryEvent & { offset?: number };
+      expect(summary, s.callId).toEqual(call.end());
+    }
+    expect(Math.max(...readyMs)).toBeLessThan(5000);
+  }, 180_000);
+});
