@@ -4,6 +4,7 @@ import { Lexicon } from "./lexicon/lexicon.js";
 import { loadCompiledLexicon } from "./lexicon/load.js";
 import { TechniqueCatalog } from "./policy/techniques.js";
 import { Call, type CallContext, type CallSettings, createCallContext } from "./session/call.js";
+import type { StartMessage } from "./types.js";
 
 export interface AnalyzerOptions {
   /** A compiled lexicon; default: `dist/lexicon.json`, built from `lexicons/` by `npm run build`. */
@@ -24,6 +25,9 @@ export interface OpenCallOptions {
   callId: string;
   /** Declared language tag (SPEC §2); detected per chunk when absent. */
   language?: string;
+  /** ASR vendor format of the call's `vendor` messages (docs/adapters.md), and its channel map. */
+  format?: string;
+  channelMap?: Record<string, "customer" | "agent">;
 }
 
 export interface Analyzer {
@@ -54,10 +58,24 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const ctx: CallContext = createCallContext(lexicon, catalog, settings);
   return {
     lexicon,
-    openCall({ callId, language }: OpenCallOptions): Call {
+    openCall({ callId, language, format, channelMap }: OpenCallOptions): Call {
       if (typeof callId !== "string" || callId.length === 0)
         throw new CallcueError("CC_ERR_BAD_FIELD", "callId must be a non-empty string");
-      return new Call(ctx, callId, language);
+      return new Call(
+        ctx,
+        callId,
+        language,
+        format ? { format, ...(channelMap ? { channelMap } : {}) } : undefined,
+      );
     },
   };
+}
+
+/** The analyzer options a `start` message asks for (language, and a vendor format with its channel map). */
+export function openOptions(m: StartMessage): OpenCallOptions {
+  const o: OpenCallOptions = { callId: m.callId };
+  if (m.language) o.language = m.language;
+  if (m.format) o.format = m.format;
+  if (m.channelMap) o.channelMap = m.channelMap;
+  return o;
 }

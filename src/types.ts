@@ -80,6 +80,17 @@ export interface StartMessage {
   callId: string;
   language?: string;
   meta?: Record<string, unknown>;
+  /** The ASR vendor whose native messages this call sends (`vendor` messages), e.g. "deepgram". */
+  format?: string;
+  /** Vendor channel/speaker/role → our speaker, for `format` calls. */
+  channelMap?: Record<string, Speaker>;
+}
+
+/** One native ASR vendor message for a call started with a `format` (see docs/adapters.md). */
+export interface VendorMessage {
+  type: "vendor";
+  callId: string;
+  payload: unknown;
 }
 
 export interface ChunkMessage {
@@ -101,7 +112,7 @@ export interface EndMessage {
   callId: string;
 }
 
-export type WireMessage = StartMessage | ChunkMessage | EndMessage;
+export type WireMessage = StartMessage | ChunkMessage | EndMessage | VendorMessage;
 
 export interface Evidence {
   seq: number;

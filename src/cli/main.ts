@@ -18,8 +18,15 @@ export async function main(argv: string[]): Promise<number> {
     .command("analyze")
     .description("JSONL messages in (files or stdin), JSONL events out; deterministic byte for byte")
     .argument("[files...]", "transcript files in the wire format (default: stdin)")
-    .action(async (files: string[]) => {
-      code = await analyzeCommand(files);
+    .option(
+      "--format <vendor>",
+      "the files are recorded ASR vendor output (one call per file): aws-transcribe, aws-call-analytics, google-v1, google-v2, deepgram, azure, genesys",
+    )
+    .option("--call-id <id>", "with --format: the call id (default: the file name)")
+    .option("--language <tag>", "with --format: the call's language")
+    .option("--channel-map <json>", 'with --format: e.g. \'{"ch_0":"agent","ch_1":"customer"}\'')
+    .action(async (files: string[], o: import("./analyze.js").VendorInput) => {
+      code = await analyzeCommand(files, o);
     });
 
   program
@@ -86,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
       "card numbers, phones, ids, emails in text: redact before analysis and storage (default) or keep",
     )
     .option("--retention-days <n>", "purge stored calls older than this (default 30)", Number.parseFloat)
+    .option("--webhook-url <url>", "also POST every hint and summary here (signed, retried, dead-lettered)")
+    .option("--webhook-secret <s>", "HMAC key for the webhook signature (default: the token secret)")
     .action(async (o: Record<string, unknown>) => {
       await serveCommand({
         port: o.port as number | undefined,
@@ -103,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
         store: o.store as "sqlite" | "none" | undefined,
         pii: o.pii as "redact" | "keep" | undefined,
         retentionDays: o.retentionDays as number | undefined,
+        webhookUrl: o.webhookUrl as string | undefined,
+        webhookSecret: o.webhookSecret as string | undefined,
       });
       code = -1; // keep running
     });

@@ -1,4 +1,4 @@
-import type { Analyzer } from "../analyzer.js";
+import { type Analyzer, openOptions } from "../analyzer.js";
 import type { CallcueError } from "../errors.js";
 import type { Call } from "../session/call.js";
 import { validateMessage } from "../session/validate.js";
@@ -49,7 +49,7 @@ export class CallRouter {
             callId: m.callId,
           },
         ];
-      this.calls.set(m.callId, this.analyzer.openCall({ callId: m.callId, language: m.language }));
+      this.calls.set(m.callId, this.analyzer.openCall(openOptions(m)));
       this.starts.set(m.callId, m);
       return [];
     }

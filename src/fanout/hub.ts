@@ -1,8 +1,9 @@
 import type WebSocket from "ws";
 import type { Analyzer } from "../analyzer.js";
+import { openOptions } from "../analyzer.js";
 import type { Call } from "../session/call.js";
 import type { Claims } from "../transport/auth.js";
-import type { HintEvent, SummaryEvent } from "../types.js";
+import type { HintEvent, StartMessage, SummaryEvent } from "../types.js";
 
 /** An event as subscribers see it: the analyzer's event plus its per-call offset. */
 export type Published = (HintEvent | SummaryEvent) & { offset: number };
@@ -142,14 +143,10 @@ export class Hub {
     private readonly onDrop: (s: Subscriber, reason: string) => void,
   ) {}
 
-  open(
-    tenant: string,
-    callId: string,
-    language: string | undefined,
-    agentId: string | undefined,
-    nowMs: number,
-  ): LiveCall {
-    const call = this.analyzer.openCall({ callId, language });
+  /** Opens a call from its `start` (language, vendor format) for a tenant. */
+  open(start: StartMessage, tenant: string, agentId: string | undefined, nowMs: number): LiveCall {
+    const callId = start.callId;
+    const call = this.analyzer.openCall(openOptions(start));
     const live = new LiveCall(tenant, callId, agentId, call, nowMs, this.options.historyEvents);
     this.calls.set(live.key, live);
     // Desktops following this agent (or the whole tenant) get the new call at once.
@@ -201,12 +198,12 @@ export class Hub {
     );
   }
 
-  /** Called with every published event (the store persists them). */
-  persist: ((live: LiveCall, event: Published) => void) | undefined;
+  /** Called with every published event: the store persists it, the webhook posts it. */
+  readonly listeners: ((live: LiveCall, event: Published) => void)[] = [];
 
   publish(live: LiveCall, event: HintEvent | SummaryEvent): Published {
     const p = live.record(event);
-    this.persist?.(live, p);
+    for (const listen of this.listeners) listen(live, p);
     for (const s of live.subscribers) this.send(s, live, p);
     return p;
   }

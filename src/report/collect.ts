@@ -1,4 +1,5 @@
 import type { Analyzer } from "../analyzer.js";
+import { openOptions } from "../analyzer.js";
 import { CallcueError } from "../errors.js";
 import type { Call } from "../session/call.js";
 import { validateMessage } from "../session/validate.js";
@@ -76,7 +77,7 @@ export function collectCalls(messages: readonly unknown[], analyzer: Analyzer): 
       }
       const record: Open["record"] = { start: m, chunks: [], hints: [] };
       records.push(record);
-      open.set(m.callId, { record, call: analyzer.openCall({ callId: m.callId, language: m.language }) });
+      open.set(m.callId, { record, call: analyzer.openCall(openOptions(m)) });
       continue;
     }
     if (!current) {
@@ -88,14 +89,25 @@ export function collectCalls(messages: readonly unknown[], analyzer: Analyzer): 
       open.delete(m.callId);
       continue;
     }
-    const events = current.call.push(m);
-    const error = events.find((e) => e.type === "error");
-    if (error) {
-      skip(index, error.code, error.message, m.callId);
+    // Vendor messages become wire chunks first, so the report shows what was analysed.
+    let chunks: ChunkMessage[];
+    try {
+      chunks = m.type === "vendor" ? current.call.adapt(m) : [m];
+    } catch (err) {
+      const e = err as CallcueError;
+      skip(index, e.code ?? "CC_ERR_BAD_MESSAGE", e.message, m.callId);
       continue;
     }
-    current.record.chunks.push(m);
-    for (const e of events) if (e.type === "hint") current.record.hints.push(e);
+    for (const c of chunks) {
+      const events = current.call.push(c);
+      const error = events.find((e) => e.type === "error");
+      if (error) {
+        skip(index, error.code, error.message, m.callId);
+        continue;
+      }
+      current.record.chunks.push(c);
+      for (const e of events) if (e.type === "hint") current.record.hints.push(e);
+    }
   }
 
   for (const [callId, { record, call }] of open) {

@@ -1,3 +1,10 @@
+import {
+  type Adapter,
+  type AdapterOptions,
+  type AdapterState,
+  adapterFor,
+  createAdapterState,
+} from "../adapters/index.js";
 import { LexicalScanner } from "../detect/lexical.js";
 import { textLoudness, VolumeBaseline } from "../detect/loudness.js";
 import { isLongTurn } from "../detect/off-topic.js";
@@ -26,6 +33,7 @@ import {
   type Tone,
   type ToneLevel,
   URGENT_KINDS,
+  type VendorMessage,
 } from "../types.js";
 import { validateMessage } from "./validate.js";
 
@@ -121,13 +129,24 @@ export class Call {
   private awaitingEmpathy: { seq: number; atMs: number } | undefined;
   private ended = false;
 
+  private readonly vendor: { adapter: Adapter; state: AdapterState; options: AdapterOptions } | undefined;
+
   constructor(
     private readonly ctx: CallContext,
     callId: string,
     language?: string,
+    format?: { format: string; channelMap?: Record<string, "customer" | "agent"> },
   ) {
     this.callId = callId;
     this.declared = parseLanguageTag(language);
+    const adapter = format ? adapterFor(format.format) : undefined;
+    if (format && !adapter) throw new CallcueError("CC_ERR_BAD_FIELD", `unknown format ${format.format}`);
+    if (adapter) {
+      const options: AdapterOptions = {};
+      if (format?.channelMap) options.channelMap = format.channelMap;
+      if (language) options.language = language;
+      this.vendor = { adapter, state: createAdapterState(callId), options };
+    }
     this.type = new CustomerTypeModel(ctx.settings.typeHalfLifeMs);
     this.tone = new ToneModel(ctx.settings.toneHalfLifeMs);
   }
@@ -148,10 +167,28 @@ export class Call {
       if (this.ended) throw new CallcueError("CC_ERR_CALL_ENDED", "the call has ended");
       if (m.type === "end") return [this.end()];
       if (m.type === "start") throw new CallcueError("CC_ERR_CALL_EXISTS", "the call is already open");
+      if (m.type === "vendor") return this.adapt(m).flatMap((c) => this.chunk(c));
       return this.chunk(m);
     } catch (err) {
       return [this.error(err, message)];
     }
+  }
+
+  /**
+   * Maps a native ASR vendor message to wire chunks with the adapter of the
+   * call's `format` (the server stores and acks them one by one).
+   */
+  adapt(m: VendorMessage): ChunkMessage[] {
+    if (!this.vendor)
+      throw new CallcueError("CC_ERR_BAD_MESSAGE", "vendor messages need a call started with a format");
+    return this.vendor
+      .adapter(m.payload, this.vendor.state, this.vendor.options)
+      .map((c) => validateMessage(c) as ChunkMessage);
+  }
+
+  /** After a rebuild from stored chunks, the adapter numbers new chunks from here. */
+  continueVendorAt(seq: number): void {
+    if (this.vendor && this.vendor.state.nextSeq < seq) this.vendor.state.nextSeq = seq;
   }
 
   private error(err: unknown, message: unknown): ErrorEvent {

@@ -1,5 +1,14 @@
+import { ADAPTERS, adapterFor } from "../adapters/index.js";
 import { CallcueError } from "../errors.js";
-import type { ChunkMessage, EndMessage, StartMessage, WireMessage, Word } from "../types.js";
+import type {
+  ChunkMessage,
+  EndMessage,
+  Speaker,
+  StartMessage,
+  VendorMessage,
+  WireMessage,
+  Word,
+} from "../types.js";
 
 /** Longest chunk text accepted (characters); the server's frame cap is smaller anyway. */
 export const MAX_TEXT_CHARS = 16_384;
@@ -46,7 +55,27 @@ export function validateMessage(m: unknown): WireMessage {
         if (!isObject(m.meta)) field("meta must be an object");
         out.meta = m.meta;
       }
+      if (m.format !== undefined) {
+        if (typeof m.format !== "string" || !adapterFor(m.format))
+          field(`format must be one of ${Object.keys(ADAPTERS).join(", ")}`);
+        out.format = m.format;
+      }
+      if (m.channelMap !== undefined) {
+        const map = m.channelMap;
+        if (
+          !isObject(map) ||
+          Object.keys(map).length > 16 ||
+          !Object.values(map).every((v) => v === "customer" || v === "agent")
+        )
+          field('channelMap must map up to 16 channels to "customer" or "agent"');
+        out.channelMap = { ...(map as Record<string, Speaker>) };
+      }
       return out;
+    }
+    case "vendor": {
+      const callId = callIdOf(m);
+      if (!isObject(m.payload)) field("payload must be the vendor's JSON object");
+      return { type: "vendor", callId, payload: m.payload } satisfies VendorMessage;
     }
     case "chunk": {
       const callId = callIdOf(m);
@@ -99,6 +128,6 @@ export function validateMessage(m: unknown): WireMessage {
     case "end":
       return { type: "end", callId: callIdOf(m) } satisfies EndMessage;
     default:
-      throw new CallcueError("CC_ERR_BAD_MESSAGE", 'type must be "start", "chunk" or "end"');
+      throw new CallcueError("CC_ERR_BAD_MESSAGE", 'type must be "start", "chunk", "vendor" or "end"');
   }
 }

@@ -78,7 +78,10 @@ export class IngestConnection {
       const m = validateMessage(parsed);
       if (m.type === "start") this.start(m, (parsed as { resume?: unknown }).resume === true, now);
       else if (m.type === "chunk") this.chunk(m, now);
-      else this.end(m.callId, now);
+      else if (m.type === "vendor") {
+        // A native ASR vendor message: the call's adapter turns it into wire chunks, each acked as usual.
+        for (const c of this.live(m.callId).call.adapt(m)) this.chunk(c, now);
+      } else this.end(m.callId, now);
     } catch (err) {
       const e =
         err instanceof CallcueError
@@ -98,7 +101,7 @@ export class IngestConnection {
   }
 
   private start(m: StartMessage, resume: boolean, now: number): void {
-    const { callId, language, meta } = m;
+    const { callId, meta } = m;
     const existing = this.hub.get(this.claims.tenant, callId);
     if (existing) {
       if (existing.ended) throw new CallcueError("CC_ERR_CALL_ENDED", "the call has ended");
@@ -123,7 +126,7 @@ export class IngestConnection {
         `at most ${this.options.maxCallsPerConnection} open calls per connection`,
       );
     const agentId = typeof meta?.agentId === "string" ? meta.agentId : undefined;
-    const live = this.hub.open(this.claims.tenant, callId, language, agentId, now);
+    const live = this.hub.open(m, this.claims.tenant, agentId, now);
     live.owner = this;
     this.owned.add(live);
     this.metrics.activeCalls.inc();

@@ -40,6 +40,10 @@ export interface ServerOptions {
   pii: "redact" | "keep";
   /** Calls started longer ago than this are purged from the store. @default 30 */
   retentionDays: number;
+  /** POST every hint and summary here as well (signed, retried, dead-lettered). */
+  webhookUrl?: string;
+  /** HMAC key for webhook signatures. @default the token secret */
+  webhookSecret?: string;
 }
 
 export const DEFAULTS: ServerOptions = {

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import pino, { type Logger } from "pino";
 import WebSocket, { WebSocketServer } from "ws";
 import { type Analyzer, createAnalyzer } from "../analyzer.js";
 import { ERRORS, type ErrorCode } from "../errors.js";
 import { Hub, type Subscriber } from "../fanout/hub.js";
+import { Webhook } from "../fanout/webhook.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import { type Claims, loadOrCreateSecret, type Role, verifyToken } from "./auth.js";
 import { CallsApi } from "./calls-api.js";
@@ -32,6 +34,8 @@ export interface RunningServer {
   readonly options: ServerOptions;
   readonly hub: Hub;
   readonly metrics: Metrics;
+  /** Hint delivery by HTTP POST, when `webhookUrl` is set. */
+  readonly webhook: Webhook | undefined;
   /**
    * Stops accepting, ends open calls (summaries go out), closes sockets with
    * 1001. `endCalls: false` leaves open calls open in the store, for a
@@ -105,17 +109,20 @@ export async function startServer(
 
   const store = options.store === "sqlite" ? new SqliteStore(options.dataDir) : undefined;
   if (store) {
-    hub.persist = (live, event) => store.appendEvent(live.tenant, live.callId, event);
+    hub.listeners.push((live, event) => store.appendEvent(live.tenant, live.callId, event));
     const purged = store.purge(Date.now() - options.retentionDays * 86_400_000);
     // Calls open when the process stopped: rebuilt by replaying their stored chunks (the analyzer is deterministic).
     const t0 = Date.now();
     const open = store.openCalls();
     for (const c of open) {
       const agentId = typeof c.start.meta?.agentId === "string" ? c.start.meta.agentId : undefined;
-      const live = hub.open(c.tenant, c.callId, c.start.language, agentId, t0);
+      const live = hub.open(c.start, c.tenant, agentId, t0);
       for (const chunk of c.chunks) live.call.push(chunk);
       const last = c.chunks.at(-1);
-      if (last) live.nextSeq = last.seq + 1;
+      if (last) {
+        live.nextSeq = last.seq + 1;
+        live.call.continueVendorAt(last.seq + 1);
+      }
       live.restore(c.events);
     }
     metrics.activeCalls.set(open.length);
@@ -152,6 +159,14 @@ export async function startServer(
   });
 
   const callsApi = store ? new CallsApi(store, key) : undefined;
+  const webhook = options.webhookUrl
+    ? new Webhook({
+        url: options.webhookUrl,
+        secret: options.webhookSecret ?? secret,
+        deadLetterFile: join(options.dataDir, "webhook-dead-letter.jsonl"),
+      })
+    : undefined;
+  if (webhook) hub.listeners.push((live, event) => webhook.deliver(live.tenant, event));
   const metricsCalls = (): number => [...hub.calls.values()].filter((c) => !c.ended).length;
 
   const wss = new WebSocketServer({
@@ -292,6 +307,7 @@ export async function startServer(
     options,
     hub,
     metrics,
+    webhook,
     async stop(stopOptions: { endCalls?: boolean } = {}): Promise<void> {
       if (stopping) return;
       stopping = true;
