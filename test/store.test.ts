@@ -128,3 +128,63 @@ describe("embedded store", () => {
     await again.stop();
   });
 });
+
+describe("callcue export", () => {
+  it("writes replayable JSONL and a vCon with the analysis, from the store", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const dataDir = mkdtempSync(join(tmpdir(), "callcue-export-"));
+    const s = await server(dataDir);
+    const p = await Client.open(s, "/v1/ingest", await token(s, { role: "ingest", tenant: "t" }));
+    const file = "fixtures/en/negotiator-01-delayed-flight-eu261.jsonl";
+    const messages = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => l.trim());
+    for (const m of messages) p.send(m);
+    const summary = await p.next((m) => m.type === "summary");
+    await s.stop();
+    const callId = String(summary.callId);
+    const jsonl = execFileSync(
+      "node",
+      ["bin/callcue.js", "export", "--tenant", "t", "--call", callId, "--data-dir", dataDir],
+      { encoding: "utf8" },
+    );
+    const replayed = execFileSync("node", ["bin/callcue.js", "analyze"], { input: jsonl, encoding: "utf8" })
+      .trim()
+      .split("\n");
+    const { offset: _o, ...expected } = summary;
+    expect(JSON.parse(replayed.at(-1) as string)).toEqual(expected);
+    const vcon = JSON.parse(
+      execFileSync(
+        "node",
+        [
+          "bin/callcue.js",
+          "export",
+          "--tenant",
+          "t",
+          "--since",
+          "0",
+          "--format",
+          "vcon",
+          "--data-dir",
+          dataDir,
+        ],
+        { encoding: "utf8" },
+      ),
+    ) as {
+      vcon: string;
+      uuid: string;
+      parties: { role: string }[];
+      dialog: { body: string; parties: number[] }[];
+      analysis: { type: string; body: unknown }[];
+    };
+    expect(vcon.vcon).toMatch(/^0\./);
+    expect(vcon.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(vcon.parties.map((x) => x.role)).toEqual(["customer", "agent"]);
+    const finals = messages
+      .map((l) => JSON.parse(l) as { type: string; final?: boolean })
+      .filter((m) => m.type === "chunk" && m.final !== false);
+    expect(vcon.dialog).toHaveLength(finals.length);
+    expect(vcon.analysis.map((a) => a.type)).toEqual(["callcue-hints", "callcue-summary"]);
+    expect(vcon.analysis[1]?.body).toEqual(expected);
+  });
+});

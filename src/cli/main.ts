@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { analyzeCommand } from "./analyze.js";
 import { evaluate, formatReport } from "./eval.js";
+import { exportCommand } from "./export.js";
 import { replayCommand } from "./replay.js";
 import { serveCommand } from "./serve.js";
 
@@ -117,6 +118,33 @@ export async function main(argv: string[]): Promise<number> {
       });
       code = -1; // keep running
     });
+
+  program
+    .command("export")
+    .description("calls from the store as replayable JSONL or as vCon JSON with the analysis attached")
+    .requiredOption("--tenant <tenant>", "the tenant whose calls to export")
+    .option("--call <id>", "one call")
+    .option("--since <date>", "every call started since (ISO date or ms)")
+    .option("--format <jsonl|vcon>", "output format", "jsonl")
+    .option(
+      "--data-dir <dir>",
+      "data folder (env CALLCUE_DATA_DIR, default .callcue)",
+      process.env.CALLCUE_DATA_DIR ?? ".callcue",
+    )
+    .option("--out <file>", "write here instead of stdout")
+    .action(
+      (o: {
+        tenant: string;
+        call?: string;
+        since?: string;
+        format: string;
+        dataDir: string;
+        out?: string;
+      }) => {
+        if (o.format !== "jsonl" && o.format !== "vcon") throw new Error("--format must be jsonl or vcon");
+        code = exportCommand({ ...o, format: o.format });
+      },
+    );
 
   await program.parseAsync(argv);
   return code;

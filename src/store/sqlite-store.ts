@@ -166,6 +166,14 @@ export class SqliteStore {
     );
   }
 
+  /** When a call started (ms since the epoch), for exports. */
+  startedAt(tenant: string, callId: string): number | undefined {
+    const row = this.db
+      .prepare("SELECT started_at FROM calls WHERE tenant = ? AND call_id = ?")
+      .get(tenant, callId) as { started_at: number } | undefined;
+    return row?.started_at;
+  }
+
   /** One call's timeline (chunks, hints, summary), or undefined. */
   getCall(tenant: string, callId: string): StoredCall | undefined {
     const row = this.db
