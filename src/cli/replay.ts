@@ -18,6 +18,8 @@ export interface ReplayOptions {
   watchToken?: string;
   /** "1" real time (default), "N" N times faster, "max" as fast as possible. */
   speed?: string;
+  /** Send the replay as live traffic (not marked as a replay). */
+  live?: boolean;
 }
 
 type Message = Record<string, unknown> & { type: string; callId: string };
@@ -103,7 +105,9 @@ export async function replayCommand(paths: string[], o: ReplayOptions): Promise<
       },
     });
     subscriber.subscribe(
-      claims.role === "agent" && claims.agentId ? { agentId: claims.agentId } : { all: true },
+      claims.role === "agent" && claims.agentId
+        ? { agentId: claims.agentId, includeReplay: true }
+        : { all: true, includeReplay: true },
     );
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -45,7 +45,9 @@ export interface SubscriberOptions {
   maxBackoffMs?: number;
 }
 
-export type Subscription = { callId: string } | { agentId: string } | { all: true };
+export type Subscription = ({ callId: string } | { agentId: string } | { all: true }) & {
+  includeReplay?: boolean;
+};
 
 export class Subscriber {
   private socket: SocketLike | undefined;

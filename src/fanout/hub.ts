@@ -18,6 +18,8 @@ export interface Subscriber {
   laggingSinceMs: number;
   /** Events were dropped while lagging: the next send starts with a snapshot. */
   dropped: Set<string>;
+  /** Also follow QA replays (calls whose start says `meta.replay`) when watching an agent or the tenant. */
+  includeReplay: boolean;
 }
 
 export interface HubOptions {
@@ -42,6 +44,8 @@ export class LiveCall {
   endedAtMs = 0;
   lastHint: HintEvent | undefined;
   summary: SummaryEvent | undefined;
+  /** A QA replay (start.meta.replay): not pushed to live desktops unless they ask for replays. */
+  replay = false;
   private readonly history: Published[] = [];
   private nextOffset = 1;
   readonly subscribers = new Set<Subscriber>();
@@ -148,11 +152,13 @@ export class Hub {
     const callId = start.callId;
     const call = this.analyzer.openCall(openOptions(start));
     const live = new LiveCall(tenant, callId, agentId, call, nowMs, this.options.historyEvents);
+    live.replay = start.meta?.replay === true;
     this.calls.set(live.key, live);
     // Desktops following this agent (or the whole tenant) get the new call at once.
     for (const key of [watchKey(tenant, agentId ?? "\u0001"), watchKey(tenant, "*")]) {
       for (const s of this.watchers.get(key) ?? []) {
-        if (entitled(s.claims, tenant, callId, agentId)) this.follow(s, live);
+        if (entitled(s.claims, tenant, callId, agentId) && (!live.replay || s.includeReplay))
+          this.follow(s, live);
       }
     }
     return live;
@@ -194,7 +200,11 @@ export class Hub {
     }
     set.add(s);
     return [...this.calls.values()].filter(
-      (c) => c.tenant === tenant && !c.ended && (agentId === "*" || c.agentId === agentId),
+      (c) =>
+        c.tenant === tenant &&
+        !c.ended &&
+        (agentId === "*" || c.agentId === agentId) &&
+        (!c.replay || s.includeReplay),
     );
   }
 

@@ -10,6 +10,7 @@ const MAX_ID = 256;
  * `{"type":"subscribe","callId":"c-1","offset"?:n}` — one call (resume after offset n);
  * `{"type":"subscribe","agentId":"a-7"}` — every call of that agent, as each starts;
  * `{"type":"subscribe","all":true}` — supervisors: every call of the tenant.
+ * QA replays reach agent and tenant subscriptions only with `"includeReplay":true`.
  * Every refusal is a typed error; nothing is sent for calls the token may not see.
  */
 export class SubscribeConnection {
@@ -21,7 +22,7 @@ export class SubscribeConnection {
     private readonly hub: Hub,
     private readonly sendError: SendError,
   ) {
-    this.sub = { ws, claims, calls: new Set(), laggingSinceMs: 0, dropped: new Set() };
+    this.sub = { ws, claims, calls: new Set(), laggingSinceMs: 0, dropped: new Set(), includeReplay: false };
     hub.addSubscriber(this.sub);
   }
 
@@ -38,6 +39,7 @@ export class SubscribeConnection {
     if (m.type !== "subscribe")
       return this.sendError(this.ws, "CC_ERR_BAD_MESSAGE", { message: 'type must be "subscribe"' });
     const { callId, agentId, all, offset } = m;
+    if (m.includeReplay === true) this.sub.includeReplay = true;
     if (offset !== undefined && (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0))
       return this.sendError(this.ws, "CC_ERR_BAD_OFFSET");
     if (typeof callId === "string" && callId.length > 0 && callId.length <= MAX_ID)
