@@ -1,57 +1,102 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { APP_CSS, APP_JS, PAGE_HTML } from "../page/app.js";
+import { ELEMENT_JS } from "../page/element.js";
+import { PACKAGE_ROOT } from "../paths.js";
+import { TECHNIQUE_IDS, TechniqueCatalog } from "../policy/techniques.js";
+import type { Language } from "../types.js";
+
 /**
- * The minimal agent page served at `/`: sign in with a token, follow a call
- * or "my calls", see label, tone, technique and urgent signals live. (The
- * full desktop and the embeddable element are their own piece of work.)
+ * The agent desktop served over HTTP (SPEC §7 `GET /`): the page, its script
+ * and style, the `<callcue-hints>` element, the browser build of the
+ * subscriber client and the technique catalogue. Everything is plain
+ * JS/CSS/HTML/JSON built once at start-up; nothing is generated per request.
+ *
+ * | path | what |
+ * |---|---|
+ * | `/` | the desktop page (sign in, my calls / a call / the supervisor board) |
+ * | `/app.js`, `/app.css` | the page's script and style (the page has no inline script: CSP `script-src 'self'`) |
+ * | `/callcue-hints.js` | the `<callcue-hints>` custom element (an ES module; embeddable, CORS `*`) |
+ * | `/client.js` | `dist/client/subscriber.js`, the subscriber client the element imports |
+ * | `/techniques.json` | every technique in every language, for switching the lines' language |
  */
-export const PAGE_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>callcue</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:18px/1.4 system-ui,sans-serif;margin:1rem auto;max-width:60rem;padding:0 1rem;color:#111}
-input,button{font:inherit;padding:.3rem .5rem}label{display:block;margin:.4rem 0}
-.card{border:2px solid #333;border-radius:.5rem;padding:.6rem 1rem;margin:.6rem 0}
-.urgent{border-color:#b00020;background:#fdecee}.warn{border-color:#a05a00;background:#fff4e0}
-.big{font-size:1.6rem;font-weight:700}.muted{color:#555}
-</style></head><body>
-<h1>callcue — live hints</h1>
-<form id="f"><label>Token <input id="token" size="60" required autocomplete="off"></label>
-<label>Call id <input id="call" placeholder="leave empty to follow my calls"></label>
-<button>Connect</button> <span id="status" role="status" class="muted">not connected</span></form>
-<div id="calls" aria-live="polite"></div>
-<script>
-const $ = (id) => document.getElementById(id);
-const state = new Map();
-function render(callId) {
-  const s = state.get(callId); let el = document.getElementById("c-" + callId);
-  if (!el) { el = document.createElement("div"); el.id = "c-" + callId; el.className = "card"; $("calls").prepend(el); }
-  const h = s.hint;
-  el.className = "card " + (h ? h.priority : "");
-  el.replaceChildren();
-  const add = (tag, text, cls) => { const e = document.createElement(tag); e.textContent = text; if (cls) e.className = cls; el.append(e); return e; };
-  add("div", "Call " + callId + (s.summary ? " (ended)" : ""), "muted");
-  if (!h) { add("div", "waiting for the first hint…"); return; }
-  add("div", h.customerType.label + " · " + Math.round(h.customerType.confidence * 100) + "% · tone " + h.tone.level + " (" + h.tone.trend + ")", "big");
-  const urgent = h.signals.filter((x) => ["escalation_threat","manager_request","harassment","insult"].includes(x.kind));
-  if (urgent.length) add("div", "URGENT: " + urgent.map((x) => x.kind + (x.target ? " → " + x.target : "") + " “" + x.evidence.text + "”").join("; "));
-  add("div", "Technique: " + h.technique.name + " (" + h.technique.id + ")");
-  const say = add("ul", ""); h.technique.say.forEach((l) => { const li = document.createElement("li"); li.textContent = "Say: " + l; say.append(li); });
-  const avoid = add("ul", ""); h.technique.avoid.forEach((l) => { const li = document.createElement("li"); li.textContent = "Avoid: " + l; avoid.append(li); });
+export interface PageAsset {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
-$("f").onsubmit = (ev) => {
-  ev.preventDefault();
-  const token = $("token").value.trim(); const callId = $("call").value.trim();
-  let agentId; try { agentId = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).agentId; } catch {}
-  const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/subscribe?access_token=" + encodeURIComponent(token));
-  ws.onopen = () => { $("status").textContent = "connected"; ws.send(JSON.stringify(callId ? { type: "subscribe", callId } : agentId ? { type: "subscribe", agentId } : { type: "subscribe", all: true })); };
-  ws.onclose = (e) => { $("status").textContent = "disconnected (" + e.code + ")"; };
-  ws.onmessage = (m) => {
-    const e = JSON.parse(m.data);
-    if (e.type === "error") { $("status").textContent = e.code + ": " + e.message; return; }
-    const s = state.get(e.callId) || {}; state.set(e.callId, s);
-    if (e.type === "snapshot") { s.hint = e.hint; s.summary = e.summary; }
-    if (e.type === "hint") s.hint = e;
-    if (e.type === "summary") s.summary = e;
-    render(e.callId);
+
+/** The page's Content-Security-Policy: no inline script or style, sockets to this server (and ws:/wss:). */
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; " +
+  "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+const LANGUAGES: readonly Language[] = ["zh-Hans", "zh-Hant", "ko", "en"];
+
+/** The catalogue the element switches languages with: `techniques[language][id] = {name, say, avoid}`. */
+export function techniqueCatalogJson(catalog = new TechniqueCatalog()): string {
+  const techniques = Object.fromEntries(
+    LANGUAGES.map((l) => [l, Object.fromEntries(TECHNIQUE_IDS.map((id) => [id, catalog.lines(id, l)]))]),
+  );
+  return JSON.stringify({
+    languages: LANGUAGES,
+    techniques,
+    urgent: catalog.policy.urgent,
+    labels: catalog.policy.labels,
+  });
+}
+
+/**
+ * The browser build of the subscriber client: `dist/client/subscriber.js`
+ * (next to this module when running from `dist/`, else under the package
+ * root when running from `src/` in tests). Without a build, a module that
+ * says so.
+ */
+export function subscriberClientJs(): string {
+  const candidates = [
+    fileURLToPath(new URL("../client/subscriber.js", import.meta.url)),
+    join(PACKAGE_ROOT, "dist", "client", "subscriber.js"),
+  ];
+  const file = candidates.find((f) => existsSync(f));
+  if (!file)
+    return 'throw new Error("callcue: dist/client/subscriber.js is missing: run `npm run build` on the server");\n';
+  return readFileSync(file, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, "");
+}
+
+/** Every static path of the desktop, built once (the server looks paths up in this map). */
+export function pageAssets(): Map<string, PageAsset> {
+  const common = { "x-content-type-options": "nosniff", "cache-control": "no-cache" };
+  // Scripts and the catalogue may be loaded by a CRM page on another origin (module
+  // scripts are fetched with CORS); they hold no secret.
+  const embeddable = {
+    ...common,
+    "access-control-allow-origin": "*",
+    "cross-origin-resource-policy": "cross-origin",
   };
-};
-</script></body></html>`;
+  const js = "text/javascript; charset=utf-8";
+  return new Map<string, PageAsset>([
+    [
+      "/",
+      {
+        headers: {
+          ...common,
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": PAGE_CSP,
+          "referrer-policy": "no-referrer",
+        },
+        body: PAGE_HTML,
+      },
+    ],
+    ["/app.js", { headers: { ...common, "content-type": js }, body: APP_JS }],
+    ["/app.css", { headers: { ...common, "content-type": "text/css; charset=utf-8" }, body: APP_CSS }],
+    ["/callcue-hints.js", { headers: { ...embeddable, "content-type": js }, body: ELEMENT_JS }],
+    ["/client.js", { headers: { ...embeddable, "content-type": js }, body: subscriberClientJs() }],
+    [
+      "/techniques.json",
+      {
+        headers: { ...embeddable, "content-type": "application/json; charset=utf-8" },
+        body: techniqueCatalogJson(),
+      },
+    ],
+  ]);
+}

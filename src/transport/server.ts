@@ -14,7 +14,7 @@ import { CallsApi } from "./calls-api.js";
 import { IngestConnection } from "./ingest.js";
 import { Metrics } from "./metrics.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
-import { PAGE_HTML } from "./page.js";
+import { pageAssets } from "./page.js";
 import { redact } from "./redact.js";
 import { SubscribeConnection } from "./subscribe.js";
 
@@ -107,6 +107,7 @@ export async function startServer(
     },
   );
 
+  const assets = pageAssets();
   const store = options.store === "sqlite" ? new SqliteStore(options.dataDir) : undefined;
   if (store) {
     hub.listeners.push((live, event) => store.appendEvent(live.tenant, live.callId, event));
@@ -148,13 +149,10 @@ export async function startServer(
         (text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
         () => res.writeHead(500).end(),
       );
-    } else if (path === "/") {
-      res.writeHead(200, {
-        "content-type": "text/html; charset=utf-8",
-        "content-security-policy":
-          "default-src 'self'; connect-src 'self' ws: wss:; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
-      });
-      res.end(PAGE_HTML);
+    } else if (path !== undefined && assets.has(path)) {
+      // The desktop: `/` (with its CSP), its script and style, the element, the client, the techniques.
+      const asset = assets.get(path)!;
+      res.writeHead(200, asset.headers).end(asset.body);
     } else res.writeHead(404).end();
   });
 
