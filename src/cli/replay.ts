@@ -3,7 +3,8 @@ import WebSocket from "ws";
 import { createAnalyzer } from "../analyzer.js";
 import { Producer } from "../client/producer.js";
 import { Subscriber, type SubscriberEvent } from "../client/subscriber.js";
-import { reportFromPaths } from "../report/index.js";
+import { buildHtmlReport, buildJsonReport, formatJsonReport } from "../report/index.js";
+import { collectInParallel } from "../report/parallel.js";
 import type { ChunkMessage, HintEvent, SummaryEvent } from "../types.js";
 import { expandPaths } from "./input.js";
 import { CallRouter } from "./replay-calls.js";
@@ -48,16 +49,40 @@ function readMessages(paths: string[]): Message[] {
   );
 }
 
-/** Offline replay into the QA reports, with progress on stderr. */
-function reportCommand(paths: string[], o: ReplayOptions): number {
+/**
+ * Offline replay into the QA reports, on worker threads (every core), with a
+ * progress bar on a terminal and plain lines otherwise.
+ */
+async function reportCommand(paths: string[], o: ReplayOptions): Promise<number> {
   const t0 = Date.now();
-  const report = reportFromPaths(paths, createAnalyzer());
-  if (o.report) writeFileSync(o.report, report.html);
-  if (o.json) writeFileSync(o.json, report.jsonText);
-  const calls = report.json.batch.calls;
+  const tty = process.stderr.isTTY;
+  let lastLine = 0;
+  const progress = (done: number, total: number, calls: number) => {
+    const secs = (Date.now() - t0) / 1000;
+    const rate = calls / Math.max(secs, 0.001);
+    const eta = done > 0 ? ((total - done) * secs) / done : 0;
+    if (tty) {
+      const width = 30;
+      const bar = "█".repeat(Math.round((done / total) * width)).padEnd(width, "░");
+      process.stderr.write(
+        `\r${bar} ${done}/${total} files, ${calls} calls, ${rate.toFixed(0)} calls/s, ETA ${eta.toFixed(0)} s `,
+      );
+      if (done === total) process.stderr.write("\n");
+    } else if (done === total || Date.now() - lastLine > 2000) {
+      lastLine = Date.now();
+      process.stderr.write(
+        `replay: ${done}/${total} files, ${calls} calls, ${rate.toFixed(0)} calls/s, ETA ${eta.toFixed(0)} s\n`,
+      );
+    }
+  };
+  const { files, records, skipped } = await collectInParallel(paths, progress);
+  const options = { skippedMessages: skipped };
+  const json = buildJsonReport(records, options);
+  if (o.report) writeFileSync(o.report, buildHtmlReport(records, options));
+  if (o.json) writeFileSync(o.json, formatJsonReport(json));
   const secs = (Date.now() - t0) / 1000;
   process.stderr.write(
-    `replayed ${calls} calls from ${report.files.length} files in ${secs.toFixed(1)} s (${Math.round(calls / Math.max(secs, 0.001))} calls/s)${report.skipped ? `, ${report.skipped} bad lines or messages skipped` : ""}\n`,
+    `replayed ${records.length} calls from ${files.length} files in ${secs.toFixed(1)} s (${Math.round(records.length / Math.max(secs, 0.001))} calls/s)${skipped ? `, ${skipped} bad lines or messages skipped` : ""}\n`,
   );
   if (o.report) process.stderr.write(`report: ${o.report}\n`);
   if (o.json) process.stderr.write(`json: ${o.json}\n`);
