@@ -61,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--watch-token <jwt>", "agent or supervisor token: print the hints a subscriber sees")
     .option("--speed <n|max>", "1 = real time (default), N = N× faster, max = as fast as possible", "1")
     .option("--live", "with --server: send as live traffic (replays are otherwise kept from live desktops)")
+    .option("--agent-id <id>", "with --server: route the calls to this agent's desktop")
     .option("--report <file.html>", "offline: write the QA report (one self-contained HTML file)")
     .option("--json <file.json>", "offline: write the QA report as JSON")
     .action(async (paths: string[], o: import("./replay.js").ReplayOptions) => {

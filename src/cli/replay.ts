@@ -21,6 +21,8 @@ export interface ReplayOptions {
   speed?: string;
   /** Send the replay as live traffic (not marked as a replay). */
   live?: boolean;
+  /** Route every replayed call to this agent (a demo desktop), instead of the recording's agent. */
+  agentId?: string;
 }
 
 type Message = Record<string, unknown> & { type: string; callId: string };

@@ -23,7 +23,7 @@ export async function serveCommand(options: Partial<ServerOptions>): Promise<voi
       `  ingest:     ${ingest}`,
       `  agent:      ${agent}   (agentId a-1001)`,
       `  supervisor: ${supervisor}`,
-      `try: node bin/callcue.js replay fixtures/en/hot_tempered-01-parcel-missed-linehaul.jsonl --server ${ws} --token <ingest token> --watch-token <agent token> --speed 10`,
+      `try: node bin/callcue.js replay fixtures/en/hot_tempered-01-parcel-missed-linehaul.jsonl --server ${ws} --token <ingest token> --live --agent-id a-1001 --speed 5`,
       "",
     ].join("\n"),
   );
