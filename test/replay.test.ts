@@ -53,7 +53,7 @@ describe("QA replay against a server", () => {
 
   it("never reaches live desktops following the agent unless they ask for replays", async () => {
     const file = "fixtures/en/abusive-01-broadband-router-drops.jsonl";
-    const agentId = "a-01";
+    const agentId = "a-31"; // the recording's agent
     const live = await Client.open(
       server,
       "/v1/subscribe",
@@ -88,5 +88,26 @@ describe("QA replay against a server", () => {
     await qa.next((m) => m.type === "summary");
     expect(qa.messages.some((m) => m.type === "hint")).toBe(true);
     expect(live.messages).toEqual([]);
+    // Sent as live traffic (and routed to this agent), the same kind of call does reach the live desktop.
+    await run(
+      "node",
+      [
+        "bin/callcue.js",
+        "replay",
+        "fixtures/en/abusive-02-cold-takeaway-missing-items.jsonl",
+        "--server",
+        ws,
+        "--token",
+        await token(server, { role: "ingest", tenant: "qa" }),
+        "--speed",
+        "max",
+        "--live",
+        "--agent-id",
+        agentId,
+      ],
+      { timeout: 60_000 },
+    );
+    await live.next((m) => m.type === "summary");
+    expect(live.messages.some((m) => m.type === "hint")).toBe(true);
   }, 60_000);
 });

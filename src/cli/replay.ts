@@ -151,12 +151,15 @@ export async function replayCommand(paths: string[], o: ReplayOptions): Promise<
       const wait = at / speed - (Date.now() - t0);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    if (m.type === "start")
-      producer.startCall(m.callId, {
-        language: m.language as string | undefined,
-        meta: m.meta as Record<string, unknown> | undefined,
-      });
-    else if (m.type === "chunk") producer.chunk(m as unknown as ChunkMessage);
+    if (m.type === "start") {
+      // Marked as a replay: live desktops following an agent or the tenant don't get it unless they ask.
+      const meta = {
+        ...(m.meta as Record<string, unknown> | undefined),
+        ...(o.agentId ? { agentId: o.agentId } : {}),
+        ...(o.live ? {} : { replay: true }),
+      };
+      producer.startCall(m.callId, { language: m.language as string | undefined, meta });
+    } else if (m.type === "chunk") producer.chunk(m as unknown as ChunkMessage);
     else if (m.type === "end") summaries.push(producer.endCall(m.callId));
   }
   for (const s of await Promise.all(summaries)) process.stdout.write(`${formatSummary(s)}\n`);
