@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { type Analyzer, createAnalyzer } from "../src/analyzer.js";
 import type { AnalyzerEvent, ChunkMessage, HintEvent, Signal, SummaryEvent } from "../src/types.js";
 
@@ -37,4 +38,12 @@ export function runCall(
 /** The customer signal kinds a single utterance produces (from the summary's counts). */
 export function kindsOf(text: string, language?: string): string[] {
   return Object.keys(runCall([text], language).summary.signalCounts).sort();
+}
+
+/** The messages of a JSONL file, one object per non-empty line. */
+export function readJsonl(path: string): Record<string, unknown>[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }

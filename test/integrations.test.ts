@@ -5,15 +5,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { signature } from "../src/fanout/webhook.js";
 import type { HintEvent } from "../src/types.js";
-import { analyzer } from "./helpers.js";
+import { analyzer, readJsonl } from "./helpers.js";
 import { Client, testServer, token } from "./server-helpers.js";
-
-function lines(file: string): Record<string, unknown>[] {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 /** The recordings where the agent is on the vendor's first channel (see test/adapters.test.ts). */
 const CHANNEL_MAPS: Record<string, Record<string, "customer" | "agent">> = {
@@ -26,7 +19,7 @@ describe("ASR vendor payloads on ingest", () => {
     "%s: native messages give the label and hints of the same call in the wire format",
     async (format) => {
       const reference = analyzer().openCall({ callId: "ref", language: "en" });
-      const refEvents = lines("test/vendor-fixtures/reference.wire.jsonl")
+      const refEvents = readJsonl("test/vendor-fixtures/reference.wire.jsonl")
         .filter((m) => m.type === "chunk")
         .flatMap((m) => reference.push({ ...m, callId: "ref" }));
       const refSummary = reference.end();
@@ -50,7 +43,7 @@ describe("ASR vendor payloads on ingest", () => {
         format,
         channelMap: CHANNEL_MAPS[format],
       });
-      for (const payload of lines(`test/vendor-fixtures/${format}.jsonl`))
+      for (const payload of readJsonl(`test/vendor-fixtures/${format}.jsonl`))
         producer.send({ type: "vendor", callId: "v1", payload });
       producer.send({ type: "end", callId: "v1" });
       const summary = await producer.next((m) => m.type === "summary");

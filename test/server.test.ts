@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../src/transport/server.js";
+import { readJsonl } from "./helpers.js";
 import { Client, testServer, token } from "./server-helpers.js";
 
 let server: RunningServer;
@@ -11,13 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-function fixture(path: string): Record<string, unknown>[] {
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
 describe("ingest and subscribe", () => {
   it.each([
     ["zh-Hans", "fixtures/zh-Hans/hot_tempered-01-kuaidi-guizi-luanqian.jsonl"],
@@ -27,7 +20,7 @@ describe("ingest and subscribe", () => {
   ])(
     "streams a %s call: an ack per chunk, hints and the summary reach the subscriber",
     async (_lang, file) => {
-      const messages = fixture(file);
+      const messages = readJsonl(file);
       const start = messages[0] as { callId: string; meta: { agentId: string } };
       const callId = `${start.callId}-${Math.random()}`;
       const producer = await Client.open(server, "/v1/ingest", ingestToken);

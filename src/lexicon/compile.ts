@@ -2,31 +2,18 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CallcueError } from "../errors.js";
-import { LEXICON_LANGUAGES, type LexiconLanguage } from "../lang.js";
+import { LEXICON_LANGUAGES } from "../lang.js";
 import { buildFoldTable, type FoldTable, serializeFoldTable } from "../normalize/fold-table.js";
 import { normalizeString } from "../normalize/normalize.js";
 import { hashWord } from "../normalize/spelling.js";
 import { DEFAULT_LEXICON_DIR } from "../paths.js";
-import type { LexiconKind, ThreatTarget } from "../types.js";
 import { afinnVocabulary } from "./afinn.js";
 import { englishWords, expandContractions, expandInflections } from "./expand-en.js";
 import { homophoneVariants } from "./expand-zh.js";
 import { type LexiconEntry, parseLexiconFile } from "./format.js";
 
 /** A lexicon entry as the runtime needs it (the matcher returns an index into `terms`). */
-export interface CompiledTerm {
-  kind: LexiconKind;
-  lang: LexiconLanguage;
-  phrase: string;
-  weight: number;
-  severity?: number;
-  target?: ThreatTarget;
-  negatable: boolean;
-  scope?: "before" | "after" | "both";
-  block?: boolean;
-  gap?: boolean;
-  source: string;
-}
+export type CompiledTerm = Omit<LexiconEntry, "homophones" | "block"> & { block?: boolean; gap?: boolean };
 
 /** The build output, `dist/lexicon.json`: everything the runtime needs, no compile-time libraries. */
 export interface CompiledLexicon {
