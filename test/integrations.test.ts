@@ -150,3 +150,45 @@ describe("webhook delivery", () => {
     await server.stop();
   });
 });
+
+describe("recorded vendor output offline", () => {
+  it("analyze --format and replay --format read native messages, one call per file", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const analyzed = execFileSync(
+      "node",
+      [
+        "bin/callcue.js",
+        "analyze",
+        "--format",
+        "deepgram",
+        "--language",
+        "en",
+        "test/vendor-fixtures/deepgram.jsonl",
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
+    const summary = JSON.parse(analyzed.trim().split("\n").at(-1) as string) as {
+      type: string;
+      customerType: { label: string };
+    };
+    expect(summary).toMatchObject({ type: "summary", customerType: { label: "commanding" } });
+    const replayed = execFileSync(
+      "node",
+      [
+        "bin/callcue.js",
+        "replay",
+        "--format",
+        "azure",
+        "--language",
+        "en",
+        "--channel-map",
+        '{"Guest-1":"agent","Guest-2":"customer"}',
+        "test/vendor-fixtures/azure.jsonl",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(replayed).toMatch(/\[azure\] summary: commanding/);
+  });
+});

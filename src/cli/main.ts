@@ -62,6 +62,12 @@ export async function main(argv: string[]): Promise<number> {
     .option("--speed <n|max>", "1 = real time (default), N = N× faster, max = as fast as possible", "1")
     .option("--live", "with --server: send as live traffic (replays are otherwise kept from live desktops)")
     .option("--agent-id <id>", "with --server: route the calls to this agent's desktop")
+    .option(
+      "--format <vendor>",
+      "the files are recorded ASR vendor output, one call per file (see analyze --format)",
+    )
+    .option("--language <tag>", "with --format: the calls' language")
+    .option("--channel-map <json>", "with --format: vendor channel → customer/agent")
     .option("--report <file.html>", "offline: write the QA report (one self-contained HTML file)")
     .option("--json <file.json>", "offline: write the QA report as JSON")
     .action(async (paths: string[], o: import("./replay.js").ReplayOptions) => {

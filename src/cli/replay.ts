@@ -1,15 +1,22 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import WebSocket from "ws";
+import { ADAPTERS, type AdapterOptions, adapterFor, createAdapterState } from "../adapters/index.js";
 import { createAnalyzer } from "../analyzer.js";
 import { Producer } from "../client/producer.js";
 import { Subscriber, type SubscriberEvent } from "../client/subscriber.js";
-import { buildHtmlReport, buildJsonReport, formatJsonReport } from "../report/index.js";
+import { buildHtmlReport, buildJsonReport, collectCalls, formatJsonReport } from "../report/index.js";
 import { collectInParallel } from "../report/parallel.js";
 import type { ChunkMessage, HintEvent, SummaryEvent } from "../types.js";
 import { expandPaths } from "./input.js";
 import { CallRouter } from "./replay-calls.js";
 
 export interface ReplayOptions {
+  /** The files are recorded ASR vendor output (one call per file), e.g. "deepgram". */
+  format?: string;
+  language?: string;
+  /** JSON: vendor channel → "customer" | "agent". */
+  channelMap?: string;
   /** Write the QA report here (one self-contained HTML file). */
   report?: string;
   /** Write the JSON report here. */
@@ -42,13 +49,28 @@ export function formatSummary(s: SummaryEvent): string {
   return `[${s.callId}] summary: ${s.customerType.label} (${Math.round(s.customerType.confidence * 100)}%), peak tone ${s.tone.peak.level}, ${s.hintCount} hints${counts ? `, ${counts}` : ""}`;
 }
 
-function readMessages(paths: string[]): Message[] {
-  return expandPaths(paths).flatMap((f) =>
-    readFileSync(f, "utf8")
+function readMessages(paths: string[], o: ReplayOptions = {}): Message[] {
+  return expandPaths(paths).flatMap((f) => {
+    const lines = readFileSync(f, "utf8")
       .split(/\r?\n/)
       .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as Message),
-  );
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    return o.format ? fromVendor(f, lines, o) : (lines as Message[]);
+  });
+}
+
+/** Recorded vendor output (one call per file) as wire messages, through the same adapters the server uses. */
+function fromVendor(file: string, payloads: unknown[], o: ReplayOptions): Message[] {
+  const adapter = adapterFor(o.format ?? "");
+  if (!adapter) throw new Error(`--format must be one of ${Object.keys(ADAPTERS).join(", ")}`);
+  const callId = basename(file).replace(/\.[^.]*$/, "");
+  const state = createAdapterState(callId);
+  const options: AdapterOptions = {};
+  if (o.channelMap) options.channelMap = JSON.parse(o.channelMap) as Record<string, "customer" | "agent">;
+  if (o.language) options.language = o.language;
+  const start: Message = { type: "start", callId, ...(o.language ? { language: o.language } : {}) };
+  const chunks = payloads.flatMap((p) => adapter(p, state, options) as unknown as Message[]);
+  return [start, ...chunks, { type: "end", callId }];
 }
 
 /**
@@ -77,7 +99,13 @@ async function reportCommand(paths: string[], o: ReplayOptions): Promise<number>
       );
     }
   };
-  const { files, records, skipped } = await collectInParallel(paths, progress);
+  // Vendor recordings are converted first (small batches); wire files replay on worker threads.
+  const { files, records, skipped } = o.format
+    ? (() => {
+        const c = collectCalls(readMessages(paths, o), createAnalyzer());
+        return { files: expandPaths(paths), records: c.records, skipped: c.skipped.length };
+      })()
+    : await collectInParallel(paths, progress);
   const options = { skippedMessages: skipped };
   const json = buildJsonReport(records, options);
   if (o.report) writeFileSync(o.report, buildHtmlReport(records, options));
@@ -94,7 +122,7 @@ async function reportCommand(paths: string[], o: ReplayOptions): Promise<number>
 /** `callcue replay FILE|DIR…`: offline through the in-process analyzer, or into a running server. */
 export async function replayCommand(paths: string[], o: ReplayOptions): Promise<number> {
   if (!o.server && (o.report || o.json)) return reportCommand(paths, o);
-  const messages = readMessages(paths);
+  const messages = readMessages(paths, o);
   if (!o.server) {
     const router = new CallRouter(createAnalyzer());
     const out: string[] = [];
