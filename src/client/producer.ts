@@ -27,8 +27,10 @@ interface OpenCall {
   /** Chunks sent but not acknowledged yet, resent after a reconnect. */
   unacked: Map<number, ChunkMessage>;
   ending: boolean;
-  /** The server has the call: a reconnect resumes it instead of starting it. */
+  /** The server confirmed the call: a reconnect resumes it instead of starting it. */
   known: boolean;
+  /** A start or resume was sent again after a refusal; further refusals until "started" are its echoes. */
+  retrying: boolean;
 }
 
 /**
@@ -67,14 +69,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
       ws.on("open", () => {
         this.ws = ws;
         this.backoff = this.options.backoffMs ?? 100;
-        // Resume every open call, then resend what was never acknowledged, in order.
-        for (const [callId, c] of this.calls) {
-          ws.send(JSON.stringify(c.known ? { ...c.start, resume: true } : c.start));
-          c.known = true;
-          for (const seq of [...c.unacked.keys()].sort((a, b) => a - b))
-            ws.send(JSON.stringify(c.unacked.get(seq)));
-          if (c.ending) ws.send(JSON.stringify({ type: "end", callId }));
-        }
+        // Resume every open call (or start it, if the server never confirmed it), then resend what was never acknowledged.
+        for (const [callId, c] of this.calls) this.resend(callId, c, c.known);
         this.emit("connected");
         resolve();
       });
@@ -103,7 +99,10 @@ export class Producer extends EventEmitter<ProducerEvents> {
     const callId = typeof m.callId === "string" ? m.callId : "";
     if (m.type === "started") {
       const c = this.calls.get(callId);
-      if (c) c.known = true;
+      if (c) {
+        c.known = true;
+        c.retrying = false;
+      }
     } else if (m.type === "ack" && typeof m.seq === "number") {
       this.calls.get(callId)?.unacked.delete(m.seq);
       this.emit("ack", callId, m.seq);
@@ -113,15 +112,30 @@ export class Producer extends EventEmitter<ProducerEvents> {
       this.summaries.get(callId)?.(m as unknown as SummaryEvent);
       this.summaries.delete(callId);
     } else if (m.type === "error") {
-      // A start whose reply was lost with the connection: the server has the call, so resume it.
       const c = this.calls.get(callId);
-      if (m.code === "CC_ERR_CALL_EXISTS" && c && !c.known) {
-        c.known = true;
-        this.send({ ...c.start, resume: true });
+      // A start whose reply was lost with the connection: the server has the call, so resume it.
+      if (m.code === "CC_ERR_CALL_EXISTS" && c && !c.known && !c.retrying) {
+        c.retrying = true;
+        this.resend(callId, c, true);
         return;
       }
+      // A resume the server cannot honour (the start never became durable before a crash): start again.
+      if (m.code === "CC_ERR_UNKNOWN_CALL" && c && !c.retrying) {
+        c.retrying = true;
+        c.known = false;
+        this.resend(callId, c, false);
+        return;
+      }
+      if ((m.code === "CC_ERR_UNKNOWN_CALL" || m.code === "CC_ERR_CALL_EXISTS") && c?.retrying) return;
       this.emit("error", m as { code: string; message: string; callId?: string; seq?: number });
     }
+  }
+
+  /** Sends a call's start (or resume), every unacknowledged chunk in order, and its end if it was asked for. */
+  private resend(callId: string, c: OpenCall, resume: boolean): void {
+    this.send(resume ? { ...c.start, resume: true } : c.start);
+    for (const seq of [...c.unacked.keys()].sort((a, b) => a - b)) this.send(c.unacked.get(seq) as object);
+    if (c.ending) this.send({ type: "end", callId });
   }
 
   private send(message: object): void {
@@ -131,7 +145,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
 
   startCall(callId: string, o: { language?: string; meta?: Record<string, unknown> } = {}): void {
     const start: Record<string, unknown> = { type: "start", callId, ...o };
-    this.calls.set(callId, { start, unacked: new Map(), ending: false, known: false });
+    this.calls.set(callId, { start, unacked: new Map(), ending: false, known: false, retrying: false });
     this.send(start);
   }
 
