@@ -78,3 +78,41 @@ describe("AhoCorasick", () => {
     expect(() => new AhoCorasick(["a", ""])).toThrow(/empty pattern/);
   });
 });
+
+describe("adversarial text", () => {
+  it("stays linear and bounded on 1,000 texts of 8 KB built to provoke the matcher", async () => {
+    const { analyzer } = await import("./helpers.js");
+    const { NormalizedText } = await import("../src/normalize/normalize.js");
+    const { LexicalScanner, MAX_MATCHES_PER_CHUNK } = await import("../src/detect/lexical.js");
+    const lx = analyzer().lexicon;
+    const norm = new NormalizedText();
+    const scanner = new LexicalScanner(lx);
+    const seeds = [
+      "投诉",
+      "我要投诉到国家局",
+      "소비자원에 신고",
+      "i will sue you ",
+      "a",
+      "你他妈的",
+      "不是…是",
+      "!!",
+      "ㅅㅂ",
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...seeds), { minLength: 1, maxLength: 8 }),
+        fc.nat(),
+        (parts, n) => {
+          let text = "";
+          while (text.length < 8192) text += parts[(n + text.length) % parts.length];
+          norm.normalize(text.slice(0, 8192), lx.fold);
+          lx.matcher.steps = 0;
+          scanner.scan(norm);
+          expect(lx.matcher.steps).toBeLessThanOrEqual(2 * norm.length);
+          expect(scanner.matchCount).toBeLessThanOrEqual(MAX_MATCHES_PER_CHUNK);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -222,3 +222,23 @@ describe("slow subscribers", () => {
     expect(fast.closed).toBeUndefined();
   }, 40_000);
 });
+
+describe("connection limits", () => {
+  it("refuses a tenant's connection over its limit before the upgrade, and not other tenants'", async () => {
+    server = await testServer({ maxConnectionsPerTenant: 2 });
+    const t = await token(server, { role: "ingest", tenant: "busy" });
+    const a = await Client.open(server, "/v1/ingest", t);
+    const b = await Client.open(server, "/v1/ingest", t);
+    await expect(Client.open(server, "/v1/ingest", t)).rejects.toThrow(/HTTP 429/);
+    const other = await Client.open(
+      server,
+      "/v1/ingest",
+      await token(server, { role: "ingest", tenant: "calm" }),
+    );
+    a.close();
+    await a.waitClose();
+    await new Promise((r) => setTimeout(r, 50));
+    const c = await Client.open(server, "/v1/ingest", t);
+    for (const x of [b, c, other]) x.close();
+  });
+});
