@@ -122,6 +122,11 @@ export class LexicalScanner {
     return this;
   }
 
+  /** The term behind the strongest match of a kind found by the last scan. */
+  termOf(kind: number): number {
+    return this.matchTerm[this.kindMatch[kind] as number] as number;
+  }
+
   private onMatch(pattern: number, start: number, end: number): void {
     const lx = this.lexicon;
     const edges = lx.patternEdges[pattern] as number;

@@ -318,7 +318,7 @@ export class Call {
       for (const s of fresh) this.raisedUrgent |= kindBit(s.kind);
       return this.emit(c, fresh, "urgent", true);
     }
-    const { norm, scanner, settings } = this.ctx;
+    const { norm, scanner } = this.ctx;
     const language = script ?? this.language();
     const loud = Math.max(
       textLoudness(norm),
@@ -353,9 +353,7 @@ export class Call {
     for (const s of signals) {
       if (
         COMPLAINT_KINDS.has(s.kind) &&
-        this.repetition.countPhrase(
-          scanner.matchTerm[scanner.kindMatch[KIND_ID[s.kind as keyof typeof KIND_ID]] as number] as number,
-        )
+        this.repetition.countPhrase(scanner.termOf(KIND_ID[s.kind as keyof typeof KIND_ID]))
       )
         repeated = Math.max(repeated, 0.8);
     }
@@ -377,7 +375,6 @@ export class Call {
     this.tone.advance(this.nowMs);
     if (scanner.kindWeight[K_INQUIRY]) this.type.add("inquiry", scanner.kindWeight[K_INQUIRY] as number);
     if (scanner.valenceCount > 0) this.tone.addValence(Math.max(-1, Math.min(1, scanner.valence)));
-    void settings;
     this.openSegment = undefined;
     const events = this.infer(c, signals, false);
     this.raisedUrgent = 0;
@@ -430,7 +427,7 @@ export class Call {
       label,
       urgentKinds,
       this.abuseAfterBoundary >= this.ctx.catalog.policy.abuseAfterWarning.afterUtterances,
-      this.techniqueLanguage(),
+      this.language(),
     );
     const key = `${label}|${this.toneNow.level}|${priority}|${technique.id}|${signals
       .filter((s) => URGENT_KINDS.has(s.kind))
@@ -500,10 +497,6 @@ export class Call {
     const hant = this.scriptCounts[1] as number;
     if (best <= 1 && hans + hant >= max) return hant > hans ? "zh-Hant" : "zh-Hans";
     return LANGS[best];
-  }
-
-  private techniqueLanguage(): Language {
-    return this.language();
   }
 
   /** Ends the call and returns its summary (SPEC §6). Idempotent. */
