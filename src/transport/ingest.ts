@@ -144,7 +144,8 @@ export class IngestConnection {
   private chunk(c: ChunkMessage, now: number): void {
     const live = this.live(c.callId);
     live.lastActivityMs = now;
-    live.nextSeq ??= c.seq;
+    // A call's seq starts at 0 or 1: a first chunk numbered 2 waits (within the window) for the ones before it.
+    live.nextSeq ??= Math.min(c.seq, 1);
     const next = live.nextSeq;
     if (c.seq < next) {
       if (live.skipped.has(c.seq))
