@@ -13,8 +13,14 @@ const quick = process.argv.includes("--quick");
 const SECRET = "bench-secret-bench-secret-bench-secret";
 const RATE = 4; // chunks per second per call
 const DURATION_S = quick ? 6 : 15;
-const SWEEP = quick ? [250, 1000] : [500, 1000, 2000, 3000, 4000, 5000];
+const SWEEP = quick
+  ? [250, 1000]
+  : process.argv.includes("--short")
+    ? [1000, 2000, 3000]
+    : [500, 1000, 2000, 3000, 4000, 5000];
 const CALLS_PER_CONNECTION = 50;
+/** `--store none` measures the server without its SQLite store (memory only). */
+const STORE = process.argv.includes("--store-none") ? "none" : "sqlite";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CLK_TCK = 100;
@@ -62,10 +68,14 @@ function open(url, headers = {}) {
 }
 
 /** Streams `calls` calls at RATE chunks/s for DURATION_S; returns latency and CPU figures. */
+let step = 0;
 async function drive({ port, pid, calls, withAnalysis }) {
   const corpus = makeCorpus(calls * RATE * DURATION_S + calls, { seed: 11, calls });
   const byCall = new Map();
+  step++;
   for (const m of corpus.messages) {
+    // Fresh call ids for every step of the sweep: earlier calls are still ended on the same server.
+    m.callId = `s${step}-${m.callId}`;
     const list = byCall.get(m.callId) ?? [];
     list.push(m);
     byCall.set(m.callId, list);
@@ -155,6 +165,10 @@ async function drive({ port, pid, calls, withAnalysis }) {
   }
   await sleep(1000);
   const cpu = cpuSeconds(pid) - cpu0;
+  if (withAnalysis)
+    for (const [i, id] of ids.entries())
+      producers[Math.floor(i / CALLS_PER_CONNECTION)].send(JSON.stringify({ type: "end", callId: id }));
+  await sleep(300);
   for (const s of [...producers, ...subscribers]) s.terminate();
   ackLat.sort((a, b) => a - b);
   hintLat.sort((a, b) => a - b);
@@ -201,6 +215,8 @@ const server = await startChild(
     "100000",
     "--max-connections-per-tenant",
     "100000",
+    "--store",
+    STORE,
   ],
   /listening on http:\/\/127\.0\.0\.1:(\d+)/,
 );

@@ -28,6 +28,7 @@ export class IngestConnection {
   private tokens: number;
   private lastRefillMs = Date.now();
   private lastRateErrorMs = 0;
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -97,7 +98,18 @@ export class IngestConnection {
   }
 
   private reply(message: object): void {
-    if (this.ws.readyState === 1) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState !== 1) return;
+    // Replies written in one event-loop turn leave in one write (acks of a burst of chunks).
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (socket && !this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    this.ws.send(JSON.stringify(message));
   }
 
   private start(m: StartMessage, resume: boolean, now: number): void {
