@@ -1,6 +1,4 @@
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { Producer } from "../src/client/producer.js";
@@ -84,36 +82,5 @@ describe("producer and subscriber clients against the real server", () => {
     expect(seen.some((e) => e.type === "summary")).toBe(true);
     producer.close();
     sub.close();
-  });
-});
-
-describe("callcue replay --server", () => {
-  it("streams a fixture into the running server and prints the hints a subscriber sees", async () => {
-    const ingest = await token(server, { role: "ingest", tenant: "demo" });
-    const agent = await token(server, { role: "agent", tenant: "demo", agentId: "a-11" });
-    const file = "fixtures/en/hot_tempered-01-parcel-missed-linehaul.jsonl";
-    const { stdout } = await promisify(execFile)(
-      "node",
-      [
-        "bin/callcue.js",
-        "replay",
-        file,
-        "--server",
-        ws,
-        "--token",
-        ingest,
-        "--watch-token",
-        agent,
-        "--speed",
-        "max",
-      ],
-      { timeout: 30_000 },
-    );
-    const meta = (
-      JSON.parse(readFileSync(file, "utf8").split("\n")[0] as string) as { meta: { agentId: string } }
-    ).meta;
-    expect(meta.agentId).toBe("a-11");
-    expect(stdout).toMatch(/\[en-hot_tempered-01\] seq \d+ URGENT/);
-    expect(stdout).toMatch(/summary: hot_tempered/);
   });
 });

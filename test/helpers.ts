@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { type Analyzer, createAnalyzer } from "../src/analyzer.js";
 import type { AnalyzerEvent, ChunkMessage, HintEvent, Signal, SummaryEvent } from "../src/types.js";
 
@@ -46,4 +48,10 @@ export function readJsonl(path: string): Record<string, unknown>[] {
     .split("\n")
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Runs the real command line (`node bin/callcue.js …`) and returns its stdout. */
+export async function callcue(args: string[], timeoutMs = 60_000): Promise<string> {
+  const { stdout } = await promisify(execFile)("node", ["bin/callcue.js", ...args], { timeout: timeoutMs });
+  return stdout;
 }

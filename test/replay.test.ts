@@ -1,10 +1,8 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../src/transport/server.js";
+import { callcue } from "./helpers.js";
 import { Client, testServer, token } from "./server-helpers.js";
 
-const run = promisify(execFile);
 let server: RunningServer;
 beforeAll(async () => {
   server = await testServer({ maxMessagesPerSecond: 100_000 });
@@ -16,25 +14,18 @@ async function replayHints(file: string, speed: string, callSuffix: string): Pro
   const ws = server.url.replace("http", "ws");
   const ingest = await token(server, { role: "ingest", tenant: `det-${callSuffix}` });
   const watch = await token(server, { role: "supervisor", tenant: `det-${callSuffix}` });
-  const { stdout } = await run(
-    "node",
-    [
-      "bin/callcue.js",
-      "replay",
-      file,
-      "--server",
-      ws,
-      "--token",
-      ingest,
-      "--watch-token",
-      watch,
-      "--speed",
-      speed,
-    ],
-    {
-      timeout: 60_000,
-    },
-  );
+  const stdout = await callcue([
+    "replay",
+    file,
+    "--server",
+    ws,
+    "--token",
+    ingest,
+    "--watch-token",
+    watch,
+    "--speed",
+    speed,
+  ]);
   return stdout.split("\n").filter((l) => l.includes(" seq "));
 }
 
@@ -47,6 +38,7 @@ describe("QA replay against a server", () => {
       await replayHints(file, "max", "c"),
     ];
     expect(a.length).toBeGreaterThan(0);
+    expect(a.some((l) => / URGENT /.test(l))).toBe(true);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
   }, 120_000);
@@ -68,45 +60,17 @@ describe("QA replay against a server", () => {
     qa.send({ type: "subscribe", all: true, includeReplay: true });
     await new Promise((r) => setTimeout(r, 100));
     const ws = server.url.replace("http", "ws");
-    await run(
-      "node",
-      [
-        "bin/callcue.js",
-        "replay",
-        file,
-        "--server",
-        ws,
-        "--token",
-        await token(server, { role: "ingest", tenant: "qa" }),
-        "--speed",
-        "max",
-      ],
-      {
-        timeout: 60_000,
-      },
-    );
+    const ingest = await token(server, { role: "ingest", tenant: "qa" });
+    await callcue(["replay", file, "--server", ws, "--token", ingest, "--speed", "max"]);
     await qa.next((m) => m.type === "summary");
     expect(qa.messages.some((m) => m.type === "hint")).toBe(true);
     expect(live.messages).toEqual([]);
     // Sent as live traffic (and routed to this agent), the same kind of call does reach the live desktop.
-    await run(
-      "node",
-      [
-        "bin/callcue.js",
-        "replay",
-        "fixtures/en/abusive-02-cold-takeaway-missing-items.jsonl",
-        "--server",
-        ws,
-        "--token",
-        await token(server, { role: "ingest", tenant: "qa" }),
-        "--speed",
-        "max",
-        "--live",
-        "--agent-id",
-        agentId,
-      ],
-      { timeout: 60_000 },
-    );
+    await callcue([
+      "replay",
+      "fixtures/en/abusive-02-cold-takeaway-missing-items.jsonl",
+      ...["--server", ws, "--token", ingest, "--speed", "max", "--live", "--agent-id", agentId],
+    ]);
     await live.next((m) => m.type === "summary");
     expect(live.messages.some((m) => m.type === "hint")).toBe(true);
   }, 60_000);
