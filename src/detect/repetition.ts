@@ -7,7 +7,7 @@ const MAX_UNITS = 120;
 const MIN_UNITS = 6;
 export const SIMILARITY = 0.8;
 /** The same complaint phrase this many times is repetition too. */
-const SAME_PHRASE_TIMES = 3;
+export const SAME_PHRASE_TIMES = 3;
 const MAX_TRACKED_PHRASES = 64;
 const BUCKETS = 64;
 const SCRATCH_HISTOGRAM = new Uint8Array(BUCKETS);
@@ -87,11 +87,11 @@ export class RepetitionTracker {
     return best >= SIMILARITY ? best : 0;
   }
 
-  /** Counts a complaint phrase (by term id); true on its third and later occurrence. */
-  countPhrase(term: number): boolean {
+  /** Counts a complaint phrase (by term id); returns how many times it has been said (repetition from the third). */
+  countPhrase(term: number): number {
     const n = (this.phraseCounts.get(term) ?? 0) + 1;
-    if (n === 1 && this.phraseCounts.size >= MAX_TRACKED_PHRASES) return false;
+    if (n === 1 && this.phraseCounts.size >= MAX_TRACKED_PHRASES) return 1;
     this.phraseCounts.set(term, n);
-    return n >= SAME_PHRASE_TIMES;
+    return n;
   }
 }

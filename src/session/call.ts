@@ -8,7 +8,7 @@ import {
 import { LexicalScanner } from "../detect/lexical.js";
 import { textLoudness, VolumeBaseline } from "../detect/loudness.js";
 import { isLongTurn } from "../detect/off-topic.js";
-import { RepetitionTracker } from "../detect/repetition.js";
+import { RepetitionTracker, SAME_PHRASE_TIMES } from "../detect/repetition.js";
 import { RateBaseline, speakingMs } from "../detect/speech-rate.js";
 import { CallcueError } from "../errors.js";
 import { CustomerTypeModel, round2 } from "../infer/customer-type.js";
@@ -350,12 +350,14 @@ export class Call {
         evidence: this.wholeEvidence(c),
       });
     let repeated = this.repetition.observe(norm.buf, norm.length);
+    // The same complaint phrase again adds less to its own kind each time (it says little new),
+    // and from the third time it is repetition: a grumbler, not a new urgency.
+    let scales: Map<Signal, number> | undefined;
     for (const s of signals) {
-      if (
-        COMPLAINT_KINDS.has(s.kind) &&
-        this.repetition.countPhrase(scanner.termOf(KIND_ID[s.kind as keyof typeof KIND_ID]))
-      )
-        repeated = Math.max(repeated, 0.8);
+      if (!COMPLAINT_KINDS.has(s.kind)) continue;
+      const times = this.repetition.countPhrase(scanner.termOf(KIND_ID[s.kind as keyof typeof KIND_ID]));
+      if (times > 1) (scales ??= new Map()).set(s, 0.5 ** (times - 1));
+      if (times >= SAME_PHRASE_TIMES) repeated = Math.max(repeated, 0.8);
     }
     if (repeated > 0)
       signals.push({
@@ -376,13 +378,18 @@ export class Call {
     if (scanner.kindWeight[K_INQUIRY]) this.type.add("inquiry", scanner.kindWeight[K_INQUIRY] as number);
     if (scanner.valenceCount > 0) this.tone.addValence(Math.max(-1, Math.min(1, scanner.valence)));
     this.openSegment = undefined;
-    const events = this.infer(c, signals, false);
+    const events = this.infer(c, signals, false, scales);
     this.raisedUrgent = 0;
     return events;
   }
 
   /** Adds the signals to the models and decides whether this moment deserves a hint (SPEC §6). */
-  private infer(c: ChunkMessage, signals: Signal[], seenLate: boolean): AnalyzerEvent[] {
+  private infer(
+    c: ChunkMessage,
+    signals: Signal[],
+    seenLate: boolean,
+    scales?: Map<Signal, number>,
+  ): AnalyzerEvent[] {
     if (seenLate) {
       this.type.advance(this.nowMs);
       this.tone.advance(this.nowMs);
@@ -391,7 +398,7 @@ export class Call {
     let abusive = false;
     for (const s of signals) {
       const kind = s.kind as CustomerKind;
-      this.type.add(kind, s.weight);
+      this.type.add(kind, s.weight * (scales?.get(s) ?? 1));
       this.tone.add(kind, s.weight);
       if (kind === "insult" || kind === "profanity") abusive = true;
     }
