@@ -397,14 +397,17 @@ export class Call {
     }
     let abusive = false;
     for (const s of signals) {
-      const kind = s.kind as CustomerKind;
-      this.type.add(kind, s.weight * (scales?.get(s) ?? 1));
-      this.tone.add(kind, s.weight);
-      if (kind === "insult" || kind === "profanity") abusive = true;
+      this.tone.add(s.kind as CustomerKind, s.weight);
+      if (s.kind === "insult" || s.kind === "profanity") abusive = true;
+    }
+    this.toneNow = this.tone.update();
+    for (const s of signals) {
+      // A threat said calmly is a bargaining move more than a temper: it counts by how heated the call is.
+      const calm = s.kind === "escalation_threat" ? 0.4 + Math.min(0.6, this.toneNow.score) : 1;
+      this.type.add(s.kind as CustomerKind, s.weight * calm * (scales?.get(s) ?? 1));
     }
     if (abusive && this.boundarySet) this.abuseAfterBoundary++;
     this.customerType = this.type.update();
-    this.toneNow = this.tone.update();
     if (this.toneNow.score > this.peak.score)
       this.peak = { level: this.toneNow.level, score: this.toneNow.score, atSeq: c.seq };
     if (toneRank(this.toneNow.level) >= 2 || signals.some((s) => URGENT_KINDS.has(s.kind))) {
