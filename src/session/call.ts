@@ -356,7 +356,10 @@ export class Call {
     for (const s of signals) {
       if (!COMPLAINT_KINDS.has(s.kind)) continue;
       const times = this.repetition.countPhrase(scanner.termOf(KIND_ID[s.kind as keyof typeof KIND_ID]));
-      if (times > 1) (scales ??= new Map()).set(s, 0.5 ** (times - 1));
+      if (times > 1) {
+        scales ??= new Map();
+        scales.set(s, 0.5 ** (times - 1));
+      }
       if (times >= SAME_PHRASE_TIMES) repeated = Math.max(repeated, 0.8);
     }
     if (repeated > 0)
