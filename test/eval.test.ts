@@ -23,3 +23,17 @@ describe("callcue eval on the labelled fixtures", () => {
     expect(report.lag.missed).toBeLessThanOrEqual(Math.ceil(0.1 * (report.lag.pushed + report.lag.missed)));
   });
 });
+
+describe("callcue eval on the held-out calls (written apart from the rules and the fixtures)", () => {
+  const report = evaluate(["holdout"], analyzer());
+
+  it("covers every label in every language", () => {
+    expect(report.calls).toBe(52);
+    expect(Object.keys(report.perLabel)).toHaveLength(13);
+  });
+
+  it("labels them with macro-F1 ≥ 0.90 and finds their signals with recall ≥ 0.90", () => {
+    expect(report.macroF1).toBeGreaterThanOrEqual(0.9);
+    expect(report.signalRecall).toBeGreaterThanOrEqual(0.9);
+  });
+});
