@@ -23,20 +23,11 @@ export const LEXICON_KINDS: ReadonlySet<string> = new Set<string>(
   [...CUSTOMER_KINDS, ...AGENT_KINDS, ...SUPPORT_KINDS].filter((k) => !NON_LEXICAL.has(k)),
 );
 
+/** Customer kinds a negation cue never cancels: swearing, shouting tags, self-corrections, courtesy. */
+const NOT_NEGATABLE = new Set(["profanity", "loudness", "contradiction", "politeness"]);
 /** Kinds whose phrases a nearby negation cue cancels unless marked `neg=no`. */
 const NEGATABLE: ReadonlySet<string> = new Set([
-  "insult",
-  "escalation_threat",
-  "manager_request",
-  "churn_threat",
-  "compensation_demand",
-  "demand",
-  "urgency",
-  "sympathy_seeking",
-  "improvement_request",
-  "venting",
-  "harassment",
-  "hangup_refusal",
+  ...CUSTOMER_KINDS.filter((k) => !NOT_NEGATABLE.has(k) && LEXICON_KINDS.has(k)),
   "sentiment",
   "inquiry",
 ]);
