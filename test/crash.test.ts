@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -8,40 +7,14 @@ import { describe, expect, it } from "vitest";
 import { Producer } from "../src/client/producer.js";
 import { signToken } from "../src/transport/auth.js";
 import { redact } from "../src/transport/redact.js";
-import type { ChunkMessage, StartMessage, SummaryEvent } from "../src/types.js";
+import type { SummaryEvent } from "../src/types.js";
 import { analyzer } from "./helpers.js";
+import { fixtureCalls, freePort } from "./process-helpers.js";
 
 /** kill -9 rounds in CI; the soak script (scripts/crash-soak.sh) runs more. */
 const KILLS = Number(process.env.CALLCUE_CRASH_KILLS ?? 10);
 const CALLS = 100;
 const SECRET = "crash-test-secret-crash-test-secret";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** The fixtures as calls: start plus final and partial chunks, in order. */
-function calls(): { start: StartMessage; chunks: ChunkMessage[] }[] {
-  const out: { start: StartMessage; chunks: ChunkMessage[] }[] = [];
-  for (const lang of ["zh-Hans", "zh-Hant", "ko", "en"]) {
-    for (const f of readdirSync(join("fixtures", lang)).sort()) {
-      const lines = readFileSync(join("fixtures", lang, f), "utf8")
-        .split("\n")
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      out.push({
-        start: lines[0] as unknown as StartMessage,
-        chunks: lines.filter((l) => l.type === "chunk") as unknown as ChunkMessage[],
-      });
-    }
-  }
-  return out.slice(0, CALLS);
-}
 
 describe("crash safety", () => {
   it(`loses and duplicates nothing acknowledged across ${KILLS} kill -9 while ${CALLS} calls stream`, async () => {
@@ -82,7 +55,7 @@ describe("crash safety", () => {
     await start();
     try {
       const token = await signToken({ role: "ingest", tenant: "t" }, SECRET);
-      const workload = calls();
+      const workload = fixtureCalls(CALLS);
       const producers = Array.from(
         { length: 4 },
         () => new Producer({ url: `ws://127.0.0.1:${port}`, token, backoffMs: 50, maxBackoffMs: 300 }),

@@ -14,7 +14,7 @@ import { Client, testServer, token } from "./server-helpers.js";
 /**
  * The agent desktop (`/`) and the `<callcue-hints>` element, in real
  * headless Chromium (Debian's `chromium`, installed by
- * scripts/setup-chromium.sh) driven by playwright-core, against the real
+ * scripts/setup-system.sh) driven by playwright-core, against the real
  * server with a real WebSocket producer. With UPDATE_SCREENSHOTS=1 it also
  * rewrites docs/screenshots/agent.png and supervisor.png.
  */
@@ -157,7 +157,7 @@ describe("desktop assets over HTTP", () => {
 const describeBrowser = HAVE_CHROMIUM ? describe : describe.skip;
 const browserTitle = HAVE_CHROMIUM
   ? "agent desktop in headless Chromium"
-  : "agent desktop in headless Chromium (SKIPPED: /usr/bin/chromium is missing; run scripts/setup-chromium.sh)";
+  : "agent desktop in headless Chromium (SKIPPED: /usr/bin/chromium is missing; run scripts/setup-system.sh)";
 
 describeBrowser(browserTitle, () => {
   let server: RunningServer;

@@ -104,26 +104,38 @@ export async function main(argv: string[]): Promise<number> {
     .option("--retention-days <n>", "purge stored calls older than this (default 30)", Number.parseFloat)
     .option("--webhook-url <url>", "also POST every hint and summary here (signed, retried, dead-lettered)")
     .option("--webhook-secret <s>", "HMAC key for the webhook signature (default: the token secret)")
+    .option("--workers <n>", "server processes on this port, one per core (default 1)", Number.parseInt)
+    .option(
+      "--broker <url>",
+      "redis://host:port shared by several instances: call ownership, logs, hint fan-out (env CALLCUE_BROKER)",
+    )
     .action(async (o: Record<string, unknown>) => {
-      await serveCommand({
-        port: o.port as number | undefined,
-        host: o.host as string | undefined,
-        secret: o.secret as string | undefined,
-        dataDir: o.dataDir as string | undefined,
-        maxPayloadBytes: o.maxPayload as number | undefined,
-        maxCallsPerConnection: o.maxCallsPerConnection as number | undefined,
-        maxConnectionsPerTenant: o.maxConnectionsPerTenant as number | undefined,
-        maxMessagesPerSecond: o.maxMessagesPerSecond as number | undefined,
-        maxBufferedBytes: o.maxBufferedBytes as number | undefined,
-        idleCallMs: o.idleCallMs as number | undefined,
-        allowedOrigins: o.allowedOrigin as string[] | undefined,
-        logLevel: o.logLevel as string | undefined,
-        store: o.store as "sqlite" | "none" | undefined,
-        pii: o.pii as "redact" | "keep" | undefined,
-        retentionDays: o.retentionDays as number | undefined,
-        webhookUrl: o.webhookUrl as string | undefined,
-        webhookSecret: o.webhookSecret as string | undefined,
-      });
+      const workers = (o.workers as number | undefined) ?? 1;
+      if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64)
+        throw new Error("--workers must be a whole number from 1 to 64");
+      await serveCommand(
+        {
+          port: o.port as number | undefined,
+          host: o.host as string | undefined,
+          secret: o.secret as string | undefined,
+          dataDir: o.dataDir as string | undefined,
+          maxPayloadBytes: o.maxPayload as number | undefined,
+          maxCallsPerConnection: o.maxCallsPerConnection as number | undefined,
+          maxConnectionsPerTenant: o.maxConnectionsPerTenant as number | undefined,
+          maxMessagesPerSecond: o.maxMessagesPerSecond as number | undefined,
+          maxBufferedBytes: o.maxBufferedBytes as number | undefined,
+          idleCallMs: o.idleCallMs as number | undefined,
+          allowedOrigins: o.allowedOrigin as string[] | undefined,
+          logLevel: o.logLevel as string | undefined,
+          store: o.store as "sqlite" | "none" | undefined,
+          pii: o.pii as "redact" | "keep" | undefined,
+          retentionDays: o.retentionDays as number | undefined,
+          webhookUrl: o.webhookUrl as string | undefined,
+          webhookSecret: o.webhookSecret as string | undefined,
+          broker: o.broker as string | undefined,
+        },
+        workers,
+      );
       code = -1; // keep running
     });
 

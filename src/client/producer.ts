@@ -3,8 +3,11 @@ import WebSocket from "ws";
 import type { ChunkMessage, SummaryEvent } from "../types.js";
 
 export interface ProducerOptions {
-  /** e.g. `ws://127.0.0.1:8080` (the `/v1/ingest` path is added). */
-  url: string;
+  /**
+   * e.g. `ws://127.0.0.1:8080` (the `/v1/ingest` path is added). Several
+   * instances of one cluster: a reconnect tries the next, and resumes there.
+   */
+  url: string | string[];
   /** An `ingest` token. */
   token: string;
   /** First reconnect delay; doubles up to `maxBackoffMs`. @default 100 */
@@ -53,17 +56,22 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private backoff: number;
   private closed = false;
   private connecting: Promise<void> | undefined;
+  private readonly urls: string[];
+  private urlIndex = 0;
 
   constructor(private readonly options: ProducerOptions) {
     super();
     this.backoff = options.backoffMs ?? 100;
+    this.urls = typeof options.url === "string" ? [options.url] : options.url;
+    if (this.urls.length === 0) throw new Error("a producer needs at least one url");
     this.on("error", () => {}); // errors are events here, never crashes
   }
 
   /** Opens the connection (also done lazily by the first send). */
   connect(): Promise<void> {
     this.connecting ??= new Promise<void>((resolve) => {
-      const ws = new WebSocket(`${this.options.url.replace(/\/$/, "")}/v1/ingest`, {
+      const url = this.urls[this.urlIndex % this.urls.length] as string;
+      const ws = new WebSocket(`${url.replace(/\/$/, "")}/v1/ingest`, {
         headers: { authorization: `Bearer ${this.options.token}` },
       });
       ws.on("open", () => {
@@ -81,6 +89,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
         this.connecting = undefined;
         this.emit("disconnected", code);
         if (this.closed) return resolve();
+        this.urlIndex += 1;
         const delay = this.backoff;
         this.backoff = Math.min(this.backoff * 2, this.options.maxBackoffMs ?? 5000);
         setTimeout(() => void this.connect().then(resolve), delay);

@@ -3,7 +3,7 @@ import type { Analyzer } from "../analyzer.js";
 import { openOptions } from "../analyzer.js";
 import type { Call } from "../session/call.js";
 import type { Claims } from "../transport/auth.js";
-import type { HintEvent, StartMessage, SummaryEvent } from "../types.js";
+import type { ChunkMessage, HintEvent, StartMessage, SummaryEvent } from "../types.js";
 
 /** An event as subscribers see it: the analyzer's event plus its per-call offset. */
 export type Published = (HintEvent | SummaryEvent) & { offset: number };
@@ -46,6 +46,8 @@ export class LiveCall {
   summary: SummaryEvent | undefined;
   /** A QA replay (start.meta.replay): not pushed to live desktops unless they ask for replays. */
   replay = false;
+  /** Owned by another node: this copy only relays its events to local subscribers. */
+  mirror = false;
   private readonly history: Published[] = [];
   private nextOffset = 1;
   readonly subscribers = new Set<Subscriber>();
@@ -68,6 +70,7 @@ export class LiveCall {
       this.history.push(e);
       if (this.history.length > this.historyLimit) this.history.shift();
       if (e.type === "hint") this.lastHint = e;
+      else this.summary = e;
       this.nextOffset = e.offset + 1;
     }
   }
@@ -153,7 +156,35 @@ export class Hub {
     const call = this.analyzer.openCall(openOptions(start));
     const live = new LiveCall(tenant, callId, agentId, call, nowMs, this.options.historyEvents);
     live.replay = start.meta?.replay === true;
+    this.add(live);
+    return live;
+  }
+
+  /** A call owned by another node, whose events arrive through the broker. */
+  openMirror(
+    tenant: string,
+    callId: string,
+    agentId: string | undefined,
+    replay: boolean,
+    nowMs: number,
+  ): LiveCall {
+    const call = this.analyzer.openCall({ callId, language: "en" });
+    const live = new LiveCall(tenant, callId, agentId, call, nowMs, this.options.historyEvents);
+    live.replay = replay;
+    live.mirror = true;
+    this.add(live);
+    return live;
+  }
+
+  /** Registers a call (taking over the subscribers of the copy it replaces) and tells its watchers. */
+  private add(live: LiveCall): void {
+    const { tenant, callId, agentId } = live;
+    const prior = this.calls.get(live.key);
     this.calls.set(live.key, live);
+    if (prior) {
+      for (const s of prior.subscribers) live.subscribers.add(s);
+      return;
+    }
     // Desktops following this agent (or the whole tenant) get the new call at once.
     for (const key of [watchKey(tenant, agentId ?? "\u0001"), watchKey(tenant, "*")]) {
       for (const s of this.watchers.get(key) ?? []) {
@@ -161,6 +192,26 @@ export class Hub {
           this.follow(s, live);
       }
     }
+  }
+
+  /**
+   * Rebuilds a call from its log (after a restart, or taken over from a node
+   * that died): its chunks go through the analyzer again (it is
+   * deterministic) and its events come back with their offsets.
+   */
+  rebuild(
+    c: { tenant: string; start: StartMessage; chunks: ChunkMessage[]; events: Published[] },
+    nowMs: number,
+  ): LiveCall {
+    const agentId = typeof c.start.meta?.agentId === "string" ? c.start.meta.agentId : undefined;
+    const live = this.open(c.start, c.tenant, agentId, nowMs);
+    for (const chunk of c.chunks) live.call.push(chunk);
+    const last = c.chunks.at(-1);
+    if (last) {
+      live.nextSeq = last.seq + 1;
+      live.call.continueVendorAt(last.seq + 1);
+    }
+    live.restore(c.events);
     return live;
   }
 
@@ -216,6 +267,20 @@ export class Hub {
     for (const listen of this.listeners) listen(live, p);
     for (const s of live.subscribers) this.send(s, live, p);
     return p;
+  }
+
+  /** A mirrored call's event, with the offset its owner gave it, to the local subscribers. */
+  relay(live: LiveCall, event: Published, nowMs: number): void {
+    live.restore([event]);
+    if (event.type === "summary") live.endedAtMs = nowMs;
+    for (const s of live.subscribers) this.send(s, live, event);
+  }
+
+  /** Events of a mirrored call are lost for good: subscribers get its state, flagged as not recovered. */
+  lost(live: LiveCall, latest: Published, nowMs: number): void {
+    live.restore([latest]);
+    if (latest.type === "summary") live.endedAtMs = nowMs;
+    for (const s of live.subscribers) this.send(s, live, live.snapshot(false));
   }
 
   /** The guarded send: never lets a subscriber's buffer grow past the cap by more than one message. */

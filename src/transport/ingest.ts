@@ -1,4 +1,5 @@
 import type WebSocket from "ws";
+import type { ClusterNode, Routable } from "../cluster/node.js";
 import { CallcueError, type ErrorCode } from "../errors.js";
 import type { Hub, LiveCall } from "../fanout/hub.js";
 import { validateMessage } from "../session/validate.js";
@@ -9,8 +10,14 @@ import type { Metrics } from "./metrics.js";
 import type { ServerOptions } from "./options.js";
 import { redact } from "./redact.js";
 
+/** Where replies go: the producer's socket, or (forwarded calls) a message back to the node it is connected to. */
+export interface Sendable {
+  readonly readyState: number;
+  send(data: string): void;
+}
+
 export type SendError = (
-  ws: WebSocket,
+  ws: Sendable,
   code: ErrorCode,
   extra?: { callId?: string; seq?: number; message?: string },
 ) => void;
@@ -18,34 +25,73 @@ export type SendError = (
 /** Seqs remembered as skipped per call (late arrivals of these are reported stale). */
 const MAX_SKIPPED = 1024;
 
+let nextConnectionId = 1;
+
+/** A chunk waiting for the ones before it, and the connection whose producer awaits its ack. */
+interface Pending {
+  chunk: ChunkMessage;
+  from: IngestConnection;
+}
+
+function pendingAt(live: LiveCall, seq: number | undefined): Pending | undefined {
+  return seq === undefined ? undefined : (live.pending.get(seq) as Pending | undefined);
+}
+
 /**
  * One producer connection on `/v1/ingest`: many calls, acks per chunk,
  * retransmits acked again without a second analysis, reordering within a
  * window, gaps reported as typed errors while the call goes on.
  */
-export class IngestConnection {
+export class IngestConnection implements Routable {
+  readonly id = nextConnectionId++;
   private readonly owned = new Set<LiveCall>();
   private tokens: number;
   private lastRefillMs = Date.now();
   private lastRateErrorMs = 0;
   private corked = false;
+  private lastLogged: Promise<void> | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: Sendable,
     private readonly claims: Claims,
     private readonly hub: Hub,
     private readonly options: ServerOptions,
     private readonly metrics: Metrics,
     private readonly sendError: SendError,
     private readonly store: SqliteStore | undefined,
+    private readonly cluster?: ClusterNode,
   ) {
     this.tokens = options.maxMessagesPerSecond * 2;
+    cluster?.addConnection(this);
   }
 
-  /** Replies once what came before is durable (at once without a store). */
-  private replyDurable(message: object): void {
-    if (this.store) this.store.afterCommit(() => this.reply(message));
-    else this.reply(message);
+  get tenant(): string {
+    return this.claims.tenant;
+  }
+
+  sendRaw(text: string): void {
+    if (this.ws.readyState === 1) this.ws.send(text);
+  }
+
+  /** 1012 (service restart): the producer reconnects and resumes its calls from their last acks. */
+  drop(): void {
+    (this.ws as Partial<WebSocket>).close?.(1012, "call owner gone; resume");
+  }
+
+  /**
+   * Replies once what came before is durable: committed to the store and,
+   * across nodes, appended to the broker's call log (at once with neither).
+   */
+  private replyDurable(message: object, logged?: Promise<void>): void {
+    const send = () => {
+      if (this.store) this.store.afterCommit(() => this.reply(message));
+      else this.reply(message);
+    };
+    // The log answers in order, so waiting on the newest append keeps every reply in order.
+    if (logged) this.lastLogged = logged;
+    const wait = logged ?? this.lastLogged;
+    if (wait) wait.then(send, () => {});
+    else send();
   }
 
   /** Token bucket: `maxMessagesPerSecond`, bursts of twice that. */
@@ -75,8 +121,22 @@ export class IngestConnection {
     } catch {
       return this.sendError(this.ws, "CC_ERR_BAD_JSON");
     }
+    let m: ReturnType<typeof validateMessage>;
     try {
-      const m = validateMessage(parsed);
+      m = validateMessage(parsed);
+    } catch (err) {
+      return this.fail(err, parsed);
+    }
+    // Another node's call (or one not yet claimed): routed there, in order.
+    if (this.cluster && !this.cluster.isLocal(this.claims.tenant, m.callId))
+      return this.cluster.route(this, m.callId, data.toString("utf8"), () =>
+        this.handle(m, parsed, Date.now()),
+      );
+    this.handle(m, parsed, now);
+  }
+
+  private handle(m: ReturnType<typeof validateMessage>, parsed: unknown, now: number): void {
+    try {
       if (m.type === "start") this.start(m, (parsed as { resume?: unknown }).resume === true, now);
       else if (m.type === "chunk") this.chunk(m, now);
       else if (m.type === "vendor") {
@@ -84,17 +144,21 @@ export class IngestConnection {
         for (const c of this.live(m.callId).call.adapt(m)) this.chunk(c, now);
       } else this.end(m.callId, now);
     } catch (err) {
-      const e =
-        err instanceof CallcueError
-          ? err
-          : new CallcueError("CC_ERR_BAD_MESSAGE", "the message could not be handled");
-      const p = parsed as { callId?: unknown; seq?: unknown } | null;
-      this.sendError(this.ws, e.code, {
-        message: e.message,
-        ...(typeof p?.callId === "string" && p.callId.length <= 256 ? { callId: p.callId } : {}),
-        ...(typeof p?.seq === "number" && Number.isSafeInteger(p.seq) ? { seq: p.seq } : {}),
-      });
+      this.fail(err, parsed);
     }
+  }
+
+  private fail(err: unknown, parsed: unknown): void {
+    const e =
+      err instanceof CallcueError
+        ? err
+        : new CallcueError("CC_ERR_BAD_MESSAGE", "the message could not be handled");
+    const p = parsed as { callId?: unknown; seq?: unknown } | null;
+    this.sendError(this.ws, e.code, {
+      message: e.message,
+      ...(typeof p?.callId === "string" && p.callId.length <= 256 ? { callId: p.callId } : {}),
+      ...(typeof p?.seq === "number" && Number.isSafeInteger(p.seq) ? { seq: p.seq } : {}),
+    });
   }
 
   private reply(message: object): void {
@@ -143,7 +207,9 @@ export class IngestConnection {
     this.owned.add(live);
     this.metrics.activeCalls.inc();
     this.store?.startCall(this.claims.tenant, m, now);
-    this.replyDurable({ type: "started", callId, resumed: false, lastSeq: null });
+    const logged = this.cluster?.appendLog(live, m);
+    this.cluster?.opened(live);
+    this.replyDurable({ type: "started", callId, resumed: false, lastSeq: null }, logged);
   }
 
   private live(callId: string): LiveCall {
@@ -166,7 +232,7 @@ export class IngestConnection {
       return;
     }
     if (c.seq > next) {
-      if (!live.pending.has(c.seq)) live.pending.set(c.seq, c);
+      if (!live.pending.has(c.seq)) live.pending.set(c.seq, { chunk: c, from: this });
       if (c.seq - next < this.options.reorderWindow && live.pending.size < this.options.reorderWindow) return;
       // The hole is older than the window: give it up, say so, and go on.
       const first = Math.min(...live.pending.keys());
@@ -186,9 +252,10 @@ export class IngestConnection {
   }
 
   private drain(live: LiveCall, now: number): void {
-    for (let m = live.pending.get(live.nextSeq as number); m; m = live.pending.get(live.nextSeq as number)) {
-      live.pending.delete(live.nextSeq as number);
-      this.analyse(live, m as ChunkMessage, now);
+    for (let p = pendingAt(live, live.nextSeq); p; p = pendingAt(live, live.nextSeq)) {
+      live.pending.delete(p.chunk.seq);
+      // Acked on the connection that brought it (a call's chunks may come over several).
+      p.from.analyse(live, p.chunk, now);
     }
   }
 
@@ -197,8 +264,9 @@ export class IngestConnection {
     // Personal data is redacted before analysis, so what is stored is what was analysed (and a rebuild matches).
     const c = this.options.pii === "redact" ? { ...chunk, text: redact(chunk.text) } : chunk;
     const events = live.call.push(c);
-    // Hints go out at once; the ack waits for the chunk's commit.
+    // Hints go out at once; the ack waits for the chunk's commit (and its place in the shared log).
     this.store?.appendChunk(this.claims.tenant, c);
+    const logged = this.cluster?.appendLog(live, c);
     this.metrics.chunks.inc();
     for (const e of events) {
       if (e.type === "hint") {
@@ -208,7 +276,7 @@ export class IngestConnection {
       } else if (e.type === "error")
         this.sendError(this.ws, e.code as ErrorCode, { callId: c.callId, seq: c.seq, message: e.message });
     }
-    this.replyDurable({ type: "ack", callId: c.callId, seq: c.seq });
+    this.replyDurable({ type: "ack", callId: c.callId, seq: c.seq }, logged);
   }
 
   private end(callId: string, now: number): void {
@@ -222,7 +290,8 @@ export class IngestConnection {
       });
       for (const s of seqs) {
         live.nextSeq = s;
-        this.analyse(live, live.pending.get(s) as ChunkMessage, now);
+        const p = pendingAt(live, s) as Pending;
+        p.from.analyse(live, p.chunk, now);
       }
       live.pending.clear();
     }
@@ -251,5 +320,6 @@ export class IngestConnection {
     // Calls outlive their producer's connection: it may reconnect and resume, or they end when idle.
     for (const live of this.owned) if (live.owner === this) live.owner = undefined;
     this.owned.clear();
+    this.cluster?.removeConnection(this);
   }
 }

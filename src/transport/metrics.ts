@@ -38,6 +38,22 @@ export class Metrics {
     buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
     registers: [this.registry],
   });
+  readonly forwarded = new Counter({
+    name: "callcue_forwarded_messages_total",
+    help: "Ingest messages forwarded to the node that owns their call",
+    registers: [this.registry],
+  });
+  readonly takenOver = new Counter({
+    name: "callcue_calls_taken_over_total",
+    help: "Calls rebuilt here from the shared log after their owner died",
+    registers: [this.registry],
+  });
+  readonly gaps = new Counter({
+    name: "callcue_broker_gap_events_total",
+    help: "Mirrored calls' event gaps: detected (by offset), events filled from the log, events lost",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor() {

@@ -44,6 +44,8 @@ export interface ServerOptions {
   webhookUrl?: string;
   /** HMAC key for webhook signatures. @default the token secret */
   webhookSecret?: string;
+  /** `redis://host:port`: several instances share call ownership, logs and hint fan-out through it. (env CALLCUE_BROKER) */
+  broker?: string;
 }
 
 export const DEFAULTS: ServerOptions = {
@@ -76,10 +78,13 @@ export function resolveOptions(o: Partial<ServerOptions> = {}, env = process.env
   if (env.CALLCUE_JWT_SECRET) fromEnv.secret = env.CALLCUE_JWT_SECRET;
   if (env.CALLCUE_DATA_DIR) fromEnv.dataDir = env.CALLCUE_DATA_DIR;
   if (env.CALLCUE_LOG_LEVEL) fromEnv.logLevel = env.CALLCUE_LOG_LEVEL;
+  if (env.CALLCUE_BROKER) fromEnv.broker = env.CALLCUE_BROKER;
   const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   const out = { ...DEFAULTS, ...fromEnv, ...defined } as ServerOptions;
   if (out.maxPayloadBytes > 64 * 1024) throw new Error("maxPayloadBytes must be at most 65536");
   if (out.store !== "sqlite" && out.store !== "none") throw new Error('store must be "sqlite" or "none"');
   if (out.pii !== "redact" && out.pii !== "keep") throw new Error('pii must be "redact" or "keep"');
+  if (out.broker !== undefined && !/^rediss?:\/\//.test(out.broker))
+    throw new Error("broker must be a redis:// or rediss:// URL");
   return out;
 }

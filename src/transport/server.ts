@@ -5,13 +5,16 @@ import type { Duplex } from "node:stream";
 import pino, { type Logger } from "pino";
 import WebSocket, { WebSocketServer } from "ws";
 import { type Analyzer, createAnalyzer } from "../analyzer.js";
+import type { Broker } from "../cluster/broker.js";
+import { ClusterNode } from "../cluster/node.js";
+import { RedisBroker } from "../cluster/redis-broker.js";
 import { ERRORS, type ErrorCode } from "../errors.js";
 import { Hub, type Subscriber } from "../fanout/hub.js";
 import { Webhook } from "../fanout/webhook.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import { type Claims, loadOrCreateSecret, type Role, verifyToken } from "./auth.js";
 import { CallsApi } from "./calls-api.js";
-import { IngestConnection } from "./ingest.js";
+import { IngestConnection, type Sendable } from "./ingest.js";
 import { Metrics } from "./metrics.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { pageAssets } from "./page.js";
@@ -36,6 +39,8 @@ export interface RunningServer {
   readonly metrics: Metrics;
   /** Hint delivery by HTTP POST, when `webhookUrl` is set. */
   readonly webhook: Webhook | undefined;
+  /** This process as a node of several (a broker is configured, or it is a `--workers` worker). */
+  readonly cluster: ClusterNode | undefined;
   /**
    * Stops accepting, ends open calls (summaries go out), closes sockets with
    * 1001. `endCalls: false` leaves open calls open in the store, for a
@@ -81,7 +86,7 @@ function tokenOf(req: IncomingMessage, url: URL): string | undefined {
  */
 export async function startServer(
   partial: Partial<ServerOptions> = {},
-  deps: { analyzer?: Analyzer; logger?: Logger } = {},
+  deps: { analyzer?: Analyzer; logger?: Logger; broker?: Broker } = {},
 ): Promise<RunningServer> {
   const options = resolveOptions(partial);
   const { secret, created } = loadOrCreateSecret(options.dataDir, options.secret);
@@ -91,6 +96,8 @@ export async function startServer(
   const conns = new Set<Conn>();
   const perTenant = new Map<string, number>();
   let stopping = false;
+  /** Ended calls stay this long for late subscribers and resumes. */
+  const keepEndedMs = 10 * 60_000;
 
   const hub = new Hub(
     deps.analyzer ?? createAnalyzer(),
@@ -98,7 +105,7 @@ export async function startServer(
       historyEvents: options.historyEvents,
       maxBufferedBytes: options.maxBufferedBytes,
       slowSubscriberMs: options.slowSubscriberMs,
-      keepEndedMs: 10 * 60_000,
+      keepEndedMs,
     },
     (s: Subscriber, reason: string) => {
       log.warn({ tenant: redact(s.claims.tenant), reason }, "dropping subscriber");
@@ -109,23 +116,30 @@ export async function startServer(
 
   const assets = pageAssets();
   const store = options.store === "sqlite" ? new SqliteStore(options.dataDir) : undefined;
+  const broker =
+    deps.broker ??
+    (options.broker
+      ? new RedisBroker({ url: options.broker, historyEvents: options.historyEvents, keepEndedMs })
+      : undefined);
+  const cluster: ClusterNode | undefined = broker
+    ? new ClusterNode(broker, hub, store, metrics, log, (from, conn, tenant): IngestConnection => {
+        // A producer connected to another node, whose calls this node owns: replies go back through the broker.
+        const peer: Sendable = {
+          readyState: WebSocket.OPEN,
+          send: (text) => broker.send(from, { kind: "reply", conn, text }),
+        };
+        const claims: Claims = { role: "ingest", tenant, exp: Number.MAX_SAFE_INTEGER };
+        return new IngestConnection(peer, claims, hub, options, metrics, sendError, store, cluster);
+      })
+    : undefined;
   if (store) {
     hub.listeners.push((live, event) => store.appendEvent(live.tenant, live.callId, event));
     const purged = store.purge(Date.now() - options.retentionDays * 86_400_000);
     // Calls open when the process stopped: rebuilt by replaying their stored chunks (the analyzer is deterministic).
+    // With several nodes, a call is rebuilt by whichever node its producer resumes on (it may have moved).
     const t0 = Date.now();
-    const open = store.openCalls();
-    for (const c of open) {
-      const agentId = typeof c.start.meta?.agentId === "string" ? c.start.meta.agentId : undefined;
-      const live = hub.open(c.start, c.tenant, agentId, t0);
-      for (const chunk of c.chunks) live.call.push(chunk);
-      const last = c.chunks.at(-1);
-      if (last) {
-        live.nextSeq = last.seq + 1;
-        live.call.continueVendorAt(last.seq + 1);
-      }
-      live.restore(c.events);
-    }
+    const open = cluster ? [] : store.openCalls();
+    for (const c of open) hub.rebuild(c, t0);
     metrics.activeCalls.set(open.length);
     log.info({ recovered: open.length, purged, ms: Date.now() - t0 }, "store opened");
   }
@@ -143,7 +157,8 @@ export async function startServer(
     }
     if (path === "/healthz") {
       res.writeHead(stopping ? 503 : 200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ status: stopping ? "stopping" : "ok", calls: metricsCalls() }));
+      const health = { status: stopping ? "stopping" : "ok", calls: metricsCalls() };
+      res.end(JSON.stringify(cluster ? { ...health, node: cluster.nodeId } : health));
     } else if (path === "/metrics") {
       metrics.registry.metrics().then(
         (text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
@@ -165,7 +180,8 @@ export async function startServer(
       })
     : undefined;
   if (webhook) hub.listeners.push((live, event) => webhook.deliver(live.tenant, event));
-  const metricsCalls = (): number => [...hub.calls.values()].filter((c) => !c.ended).length;
+  /** Calls this node analyses (mirrors of other nodes' calls are not counted). */
+  const metricsCalls = (): number => [...hub.calls.values()].filter((c) => !c.ended && !c.mirror).length;
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -228,7 +244,7 @@ export async function startServer(
     });
     const handler =
       path === "/v1/ingest"
-        ? new IngestConnection(ws, claims, hub, options, metrics, sendError, store)
+        ? new IngestConnection(ws, claims, hub, options, metrics, sendError, store, cluster)
         : new SubscribeConnection(ws, claims, hub, sendError);
     ws.on("message", (data, isBinary) => {
       if (conn.firstMessage) {
@@ -249,7 +265,7 @@ export async function startServer(
   }
 
   function sendError(
-    ws: WebSocket,
+    ws: Sendable,
     code: ErrorCode,
     extra: { callId?: string; seq?: number; message?: string } = {},
   ): void {
@@ -278,7 +294,7 @@ export async function startServer(
     () => {
       const now = Date.now();
       for (const live of hub.calls.values()) {
-        if (!live.ended && now - live.lastActivityMs > options.idleCallMs)
+        if (!live.ended && !live.mirror && now - live.lastActivityMs > options.idleCallMs)
           IngestConnection.finish(hub, live, metrics, now, store);
       }
       hub.sweepEnded(now);
@@ -289,6 +305,7 @@ export async function startServer(
   );
   sweeper.unref();
 
+  await cluster?.start();
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(options.port, options.host, () => resolve());
@@ -306,6 +323,7 @@ export async function startServer(
     hub,
     metrics,
     webhook,
+    cluster,
     async stop(stopOptions: { endCalls?: boolean } = {}): Promise<void> {
       if (stopping) return;
       stopping = true;
@@ -315,7 +333,7 @@ export async function startServer(
       const now = Date.now();
       if (stopOptions.endCalls !== false || !store) {
         for (const live of hub.calls.values())
-          if (!live.ended) IngestConnection.finish(hub, live, metrics, now, store);
+          if (!live.ended && !live.mirror) IngestConnection.finish(hub, live, metrics, now, store);
       }
       const closing = [...conns].map(
         (c) =>
@@ -329,6 +347,7 @@ export async function startServer(
       for (const c of conns) c.ws.terminate();
       http.closeAllConnections?.();
       metrics.stop();
+      await cluster?.close();
       store?.close();
       log.info("stopped");
     },

@@ -1,0 +1,176 @@
+import cluster, { type Worker } from "node:cluster";
+import type { Published } from "../fanout/hub.js";
+import type { Broker, BrokerEvent, BrokerHandlers, CallMeta, NodeMessage } from "./broker.js";
+
+/** Every IPC message of ours carries `cc`, so other users of the channel (prom-client) are left alone. */
+type ToPrimary =
+  | { cc: 1; op: "claim" | "events"; rid: number; key: string; offset?: number }
+  | { cc: 1; op: "openCalls"; rid: number }
+  | { cc: 1; op: "release" | "ended"; key: string }
+  | { cc: 1; op: "send"; to: string; m: NodeMessage }
+  | { cc: 1; op: "publish"; key: string; e: BrokerEvent }
+  | { cc: 1; op: "listening"; url: string };
+
+type ToWorker =
+  | { cc: 1; op: "reply"; rid: number; value: unknown }
+  | { cc: 1; op: "event"; e: BrokerEvent }
+  | { cc: 1; op: "message"; m: NodeMessage }
+  | { cc: 1; op: "nodeDown"; id: string };
+
+const isOurs = (m: unknown): boolean =>
+  typeof m === "object" && m !== null && (m as { cc?: unknown }).cc === 1;
+
+/**
+ * The worker's side of the cluster broker: requests to the primary with ids,
+ * events and forwarded messages from it. Chunk logs stay in the shared
+ * SQLite store (every worker opens the same database).
+ */
+export class IpcBroker implements Broker {
+  readonly nodeId = `w${cluster.worker?.id ?? process.pid}`;
+  readonly holdsCallLogs = false;
+  private nextRid = 1;
+  private readonly waiting = new Map<number, (value: unknown) => void>();
+
+  async start(h: BrokerHandlers): Promise<void> {
+    process.on("message", (raw: unknown) => {
+      if (!isOurs(raw)) return;
+      const m = raw as ToWorker;
+      if (m.op === "reply") {
+        this.waiting.get(m.rid)?.(m.value);
+        this.waiting.delete(m.rid);
+      } else if (m.op === "event") h.event(m.e);
+      else if (m.op === "message") h.message(m.m);
+      else h.nodeDown(m.id);
+    });
+  }
+
+  private ask<T>(m: Record<string, unknown>): Promise<T> {
+    const rid = this.nextRid++;
+    return new Promise<T>((resolve) => {
+      this.waiting.set(rid, resolve as (v: unknown) => void);
+      this.post({ ...m, rid } as ToPrimary);
+    });
+  }
+
+  private post(m: ToPrimary): void {
+    process.send?.(m);
+  }
+
+  claim(key: string): Promise<string> {
+    return this.ask({ cc: 1, op: "claim", key });
+  }
+  release(key: string): void {
+    this.post({ cc: 1, op: "release", key });
+  }
+  send(to: string, m: NodeMessage): void {
+    this.post({ cc: 1, op: "send", to, m });
+  }
+  publish(key: string, e: BrokerEvent): void {
+    this.post({ cc: 1, op: "publish", key, e });
+  }
+  events(key: string, offset: number): Promise<Published[]> {
+    return this.ask({ cc: 1, op: "events", key, offset });
+  }
+  openCalls(): Promise<{ key: string; meta: CallMeta }[]> {
+    return this.ask({ cc: 1, op: "openCalls" });
+  }
+  appendLog(): undefined {
+    return undefined;
+  }
+  async loadLog(): Promise<undefined> {
+    return undefined;
+  }
+  ended(key: string): void {
+    this.post({ cc: 1, op: "ended", key });
+  }
+  async close(): Promise<void> {}
+}
+
+interface CallState {
+  meta: CallMeta;
+  events: Published[];
+  ended: boolean;
+}
+
+/**
+ * The primary's side: owners by call, each call's recent events (bounded),
+ * relaying between workers. A worker that dies loses its calls' ownership
+ * (they are taken over on resume) and every other worker hears of it.
+ */
+export class IpcBrokerPrimary {
+  private readonly owners = new Map<string, string>();
+  private readonly calls = new Map<string, CallState>();
+  private readonly workers = new Map<string, Worker>();
+
+  constructor(
+    private readonly historyEvents: number,
+    private readonly keepEndedMs: number,
+    private readonly onListening: (url: string, nodeId: string) => void,
+  ) {}
+
+  attach(worker: Worker): void {
+    const id = `w${worker.id}`;
+    this.workers.set(id, worker);
+    worker.on("message", (raw: unknown) => {
+      if (isOurs(raw)) this.handle(id, worker, raw as ToPrimary);
+    });
+    worker.on("exit", () => {
+      this.workers.delete(id);
+      for (const [key, owner] of this.owners) if (owner === id) this.owners.delete(key);
+      for (const w of this.workers.values()) this.post(w, { cc: 1, op: "nodeDown", id });
+    });
+  }
+
+  private post(w: Worker, m: ToWorker): void {
+    if (w.isConnected()) w.send(m);
+  }
+
+  private handle(id: string, w: Worker, m: ToPrimary): void {
+    switch (m.op) {
+      case "claim": {
+        const owner = this.owners.get(m.key);
+        if (owner === undefined || !this.workers.has(owner)) this.owners.set(m.key, id);
+        return this.post(w, { cc: 1, op: "reply", rid: m.rid, value: this.owners.get(m.key) });
+      }
+      case "release":
+        if (this.owners.get(m.key) === id) this.owners.delete(m.key);
+        return;
+      case "send": {
+        const to = this.workers.get(m.to);
+        if (to) this.post(to, { cc: 1, op: "message", m: m.m });
+        return;
+      }
+      case "publish": {
+        let c = this.calls.get(m.key);
+        if (!c) {
+          c = { meta: m.e.meta, events: [], ended: false };
+          this.calls.set(m.key, c);
+        }
+        if (m.e.event) {
+          c.events.push(m.e.event);
+          if (c.events.length > this.historyEvents) c.events.shift();
+        }
+        for (const other of this.workers.values()) this.post(other, { cc: 1, op: "event", e: m.e });
+        return;
+      }
+      case "events": {
+        const offset = m.offset ?? 0;
+        const value = (this.calls.get(m.key)?.events ?? []).filter((e) => e.offset > offset);
+        return this.post(w, { cc: 1, op: "reply", rid: m.rid, value });
+      }
+      case "openCalls": {
+        const value = [...this.calls].filter(([, c]) => !c.ended).map(([key, c]) => ({ key, meta: c.meta }));
+        return this.post(w, { cc: 1, op: "reply", rid: m.rid, value });
+      }
+      case "ended": {
+        const c = this.calls.get(m.key);
+        if (c) c.ended = true;
+        this.owners.delete(m.key);
+        setTimeout(() => this.calls.delete(m.key), this.keepEndedMs).unref();
+        return;
+      }
+      case "listening":
+        return this.onListening(m.url, id);
+    }
+  }
+}

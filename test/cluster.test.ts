@@ -1,0 +1,316 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { Producer } from "../src/client/producer.js";
+import { signToken } from "../src/transport/auth.js";
+import { redact } from "../src/transport/redact.js";
+import type { ChunkMessage, StartMessage, SummaryEvent } from "../src/types.js";
+import { analyzer } from "./helpers.js";
+import { fixtureCalls, freePort, spawnServe, stopProcess } from "./process-helpers.js";
+import { Client } from "./server-helpers.js";
+
+const SECRET = "cluster-test-secret-cluster-test-secret";
+const TENANT = "t";
+
+type Msg = Record<string, unknown>;
+
+async function open(port: number, path: string, role: "ingest" | "supervisor"): Promise<Client> {
+  const token = await signToken({ role, tenant: TENANT }, SECRET);
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  return new Client(ws);
+}
+
+async function supervisor(port: number): Promise<Client> {
+  const c = await open(port, "/v1/subscribe", "supervisor");
+  c.send({ type: "subscribe", all: true });
+  return c;
+}
+
+/** A call's events as a desktop saw them: hints and summary, in arrival order. */
+function eventsOf(c: Client, callId: string): Msg[] {
+  return c.messages.filter((m) => m.callId === callId && (m.type === "hint" || m.type === "summary"));
+}
+
+/** The summary an uninterrupted, single-process run of the same chunks gives. */
+function offlineSummary(start: StartMessage, chunks: ChunkMessage[]): SummaryEvent {
+  const call = analyzer().openCall({ callId: start.callId, language: start.language });
+  for (const c of chunks) call.push({ ...c, text: redact(c.text) });
+  return call.end();
+}
+
+function withoutOffset(m: Msg): Msg {
+  const { offset: _o, ...rest } = m;
+  return rest;
+}
+
+async function metric(port: number, name: string, labels = ""): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.split(" ")[1]) : 0;
+}
+
+/** A call with hints along the way (a hot-tempered English one), so fan-out has something to carry. */
+const WORKLOAD = fixtureCalls().filter((c) => c.start.language?.startsWith("en"));
+const CALL = WORKLOAD.find((c) => c.start.callId.includes("hot_tempered")) as (typeof WORKLOAD)[number];
+
+describe("serve --workers 2", () => {
+  let child: ChildProcess | undefined;
+  let port = 0;
+  beforeAll(async () => {
+    port = await freePort();
+    child = await spawnServe([
+      "--workers",
+      "2",
+      "--port",
+      String(port),
+      "--data-dir",
+      mkdtempSync(join(tmpdir(), "callcue-workers-")),
+      "--secret",
+      SECRET,
+      "--max-messages-per-second",
+      "100000",
+    ]);
+  }, 30_000);
+  afterAll(() => stopProcess(child, "SIGTERM"));
+
+  it("serves from two processes on one port", async () => {
+    const nodes = new Set<string>();
+    for (let i = 0; i < 8; i++)
+      nodes.add(((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Msg).node as string);
+    expect(nodes.size).toBe(2);
+  });
+
+  it("analyses a call in one worker though its chunks come over four connections, and desktops on both workers get its hints in order", async () => {
+    const { start, chunks } = CALL;
+    const callId = `${start.callId}-w`;
+    const desks = [await supervisor(port), await supervisor(port)];
+    const conns = await Promise.all([0, 1, 2, 3].map(() => open(port, "/v1/ingest", "ingest")));
+    conns[0]?.send({ ...start, callId });
+    await conns[0]?.next((m) => m.type === "started");
+    for (const [i, c] of chunks.entries()) conns[i % 4]?.send({ ...c, callId });
+    await Promise.all(
+      chunks.map((c, i) => conns[i % 4]?.next((m) => m.type === "ack" && m.seq === c.seq, 10_000)),
+    );
+    conns[3]?.send({ type: "end", callId });
+    const summary = await (conns[3] as Client).next((m) => m.type === "summary", 10_000);
+    for (const c of conns) expect(c.messages.filter((m) => m.type === "error")).toEqual([]);
+    expect(withoutOffset(summary)).toEqual({ ...offlineSummary(start, chunks), callId });
+    for (const d of desks) await d.next((m) => m.type === "summary" && m.callId === callId, 10_000);
+    const seen = desks.map((d) => eventsOf(d, callId));
+    expect(seen[0]?.length).toBeGreaterThan(2);
+    expect(seen[0]?.map((e) => e.offset)).toEqual(seen[0]?.map((_e, i) => i + 1));
+    expect(seen[1]).toEqual(seen[0]);
+    for (const c of [...conns, ...desks]) c.ws.close();
+  }, 30_000);
+});
+
+/** A TCP hop between a server and Redis that a test can cut (every socket dropped, new ones refused) and restore. */
+class FaultyLink {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private cut = false;
+  port = 0;
+
+  constructor(private readonly upstream: number) {
+    this.server = createServer((down) => {
+      if (this.cut) return void down.destroy();
+      const up = connect(this.upstream, "127.0.0.1");
+      for (const s of [down, up]) {
+        this.sockets.add(s);
+        s.on("error", () => {});
+        s.on("close", () => {
+          this.sockets.delete(s);
+          down.destroy();
+          up.destroy();
+        });
+      }
+      down.pipe(up).pipe(down);
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", () => resolve()));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  sever(): void {
+    this.cut = true;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  restore(): void {
+    this.cut = false;
+  }
+
+  close(): void {
+    this.sever();
+    this.server.close();
+  }
+}
+
+describe("two instances over Redis", () => {
+  let redis: ChildProcess | undefined;
+  let redisPort = 0;
+  const started: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    redisPort = await freePort();
+    redis = spawn(
+      "redis-server",
+      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      redis?.stdout?.on("data", (d) => {
+        out += String(d);
+        if (out.includes("Ready to accept connections")) resolve();
+      });
+      redis?.once("error", reject);
+      redis?.once("exit", (code) => reject(new Error(`redis-server exited ${code}`)));
+    });
+  }, 30_000);
+  afterAll(async () => {
+    for (const c of started) await stopProcess(c);
+    await stopProcess(redis);
+  });
+
+  async function instance(brokerPort = redisPort): Promise<{ port: number; child: ChildProcess }> {
+    const port = await freePort();
+    const child = await spawnServe([
+      "--port",
+      String(port),
+      "--data-dir",
+      mkdtempSync(join(tmpdir(), "callcue-node-")),
+      "--secret",
+      SECRET,
+      "--broker",
+      `redis://127.0.0.1:${brokerPort}`,
+      "--max-messages-per-second",
+      "100000",
+    ]);
+    started.push(child);
+    return { port, child };
+  }
+
+  it("a desktop on B gets, in order, every hint of a call ingested on A — the same events as a desktop on A", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const [onA, onB] = [await supervisor(a.port), await supervisor(b.port)];
+    const { start, chunks } = CALL;
+    const callId = `${start.callId}-ab`;
+    const p = new Producer({
+      url: `ws://127.0.0.1:${a.port}`,
+      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
+    });
+    p.startCall(callId, { language: start.language, meta: start.meta });
+    for (const c of chunks) p.chunk({ ...c, callId });
+    const summary = await p.endCall(callId);
+    expect(withoutOffset(summary as unknown as Msg)).toEqual({ ...offlineSummary(start, chunks), callId });
+    await onB.next((m) => m.type === "summary" && m.callId === callId, 10_000);
+    const seenB = eventsOf(onB, callId);
+    expect(seenB.length).toBeGreaterThan(2);
+    expect(seenB.map((e) => e.offset)).toEqual(seenB.map((_e, i) => i + 1));
+    expect(seenB).toEqual(eventsOf(onA, callId));
+    p.close();
+    onA.ws.close();
+    onB.ws.close();
+  }, 30_000);
+
+  it("kill -9 of A mid-call: the producer resumes on B, which rebuilds the call from the broker; nothing acknowledged is lost", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const onB = await supervisor(b.port);
+    const { start, chunks } = CALL;
+    const callId = `${start.callId}-kill`;
+    const p = new Producer({
+      url: [`ws://127.0.0.1:${a.port}`, `ws://127.0.0.1:${b.port}`],
+      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
+      backoffMs: 50,
+      maxBackoffMs: 500,
+    });
+    const acked = new Map<number, number>();
+    p.on("ack", (id, seq) => {
+      if (id === callId) acked.set(seq, (acked.get(seq) ?? 0) + 1);
+    });
+    p.startCall(callId, { language: start.language, meta: start.meta });
+    const half = Math.floor(chunks.length / 2);
+    for (const c of chunks.slice(0, half)) p.chunk({ ...c, callId });
+    await new Promise<void>((resolve) => {
+      const check = () => (acked.size >= half ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    await stopProcess(a.child);
+    for (const c of chunks.slice(half)) p.chunk({ ...c, callId });
+    const summary = await p.endCall(callId);
+    // The same analysis as an uninterrupted run: the chunks acknowledged by A were all in the shared log.
+    expect(withoutOffset(summary as unknown as Msg)).toEqual({ ...offlineSummary(start, chunks), callId });
+    expect([...acked.keys()].sort((x, y) => x - y)).toEqual(chunks.map((c) => c.seq));
+    expect(await metric(b.port, "callcue_calls_taken_over_total")).toBe(1);
+    const log = new Redis(redisPort);
+    const key = `callcue:log:${TENANT}:${encodeURIComponent(callId)}`;
+    const seqs = (await log.lrange(key, 1, -1)).map((r) => (JSON.parse(r) as ChunkMessage).seq);
+    await log.quit();
+    expect(seqs).toEqual(chunks.map((c) => c.seq));
+    // The desktop on B saw the call through the hand-over: offsets consecutive, none twice.
+    await onB.next((m) => m.type === "summary" && m.callId === callId, 10_000);
+    const seen = eventsOf(onB, callId);
+    expect(seen.map((e) => e.offset)).toEqual(seen.map((_e, i) => i + 1));
+    p.close();
+    onB.ws.close();
+  }, 60_000);
+
+  it("B's link to the broker cut for 5 s: the gap is detected and filled, in order", async () => {
+    const link = new FaultyLink(redisPort);
+    await link.listen();
+    try {
+      const a = await instance();
+      const b = await instance(link.port);
+      const [onA, onB] = [await supervisor(a.port), await supervisor(b.port)];
+      const { start, chunks } = CALL;
+      const callId = `${start.callId}-cut`;
+      const p = new Producer({
+        url: `ws://127.0.0.1:${a.port}`,
+        token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
+      });
+      p.startCall(callId, { language: start.language, meta: start.meta });
+      const third = Math.floor(chunks.length / 3);
+      for (const c of chunks.slice(0, third)) p.chunk({ ...c, callId });
+      await onB.next((m) => m.type === "hint" && m.callId === callId, 10_000);
+      link.sever();
+      const before = eventsOf(onB, callId).length;
+      for (const c of chunks.slice(third)) p.chunk({ ...c, callId });
+      const summary = await p.endCall(callId);
+      await onA.next((m) => m.type === "summary" && m.callId === callId, 10_000);
+      expect(eventsOf(onA, callId).length).toBeGreaterThan(before);
+      await new Promise((r) => setTimeout(r, 5000));
+      // Nothing reached B while the link was down.
+      expect(eventsOf(onB, callId).length).toBe(before);
+      link.restore();
+      await onB.next((m) => m.type === "summary" && m.callId === callId, 15_000);
+      const seen = eventsOf(onB, callId);
+      expect(seen.map((e) => e.offset)).toEqual(seen.map((_e, i) => i + 1));
+      expect(seen).toEqual(eventsOf(onA, callId));
+      expect(withoutOffset(seen.at(-1) as Msg)).toEqual(withoutOffset(summary as unknown as Msg));
+      expect(await metric(b.port, "callcue_broker_gap_events_total", '{outcome="filled"}')).toBeGreaterThan(
+        0,
+      );
+      p.close();
+      onA.ws.close();
+      onB.ws.close();
+    } finally {
+      link.close();
+    }
+  }, 60_000);
+});
