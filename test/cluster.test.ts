@@ -11,7 +11,7 @@ import { signToken } from "../src/transport/auth.js";
 import { redact } from "../src/transport/redact.js";
 import type { ChunkMessage, StartMessage, SummaryEvent } from "../src/types.js";
 import { analyzer } from "./helpers.js";
-import { fixtureCalls, freePort, spawnServe, stopProcess } from "./process-helpers.js";
+import { childPids, fixtureCalls, freePort, spawnServe, stopProcess, until } from "./process-helpers.js";
 import { Client } from "./server-helpers.js";
 
 const SECRET = "cluster-test-secret-cluster-test-secret";
@@ -113,6 +113,35 @@ describe("serve --workers 2", () => {
     expect(seen[1]).toEqual(seen[0]);
     for (const c of [...conns, ...desks]) c.ws.close();
   }, 30_000);
+
+  it("kill -9 of the workers mid-call: new workers take the call over from the shared store; nothing acknowledged is lost", async () => {
+    const { start, chunks } = CALL;
+    const callId = `${start.callId}-wk`;
+    const p = new Producer({
+      url: `ws://127.0.0.1:${port}`,
+      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
+      backoffMs: 50,
+      maxBackoffMs: 300,
+    });
+    const acked = new Set<number>();
+    p.on("ack", (id, seq) => id === callId && acked.add(seq));
+    p.startCall(callId, { language: start.language, meta: start.meta });
+    const half = Math.floor(chunks.length / 2);
+    for (const c of chunks.slice(0, half)) p.chunk({ ...c, callId });
+    await until(() => acked.size >= half);
+    const before = childPids(child?.pid as number);
+    expect(before.length).toBe(2);
+    for (const pid of before) process.kill(pid, "SIGKILL");
+    for (const c of chunks.slice(half)) p.chunk({ ...c, callId });
+    const summary = await p.endCall(callId);
+    expect(withoutOffset(summary as unknown as Msg)).toEqual({ ...offlineSummary(start, chunks), callId });
+    expect([...acked].sort((x, y) => x - y)).toEqual(chunks.map((c) => c.seq));
+    // The primary replaced both.
+    const after = childPids(child?.pid as number);
+    expect(after.length).toBe(2);
+    expect(after.filter((pid) => before.includes(pid))).toEqual([]);
+    p.close();
+  }, 30_000);
 });
 
 /** A TCP hop between a server and Redis that a test can cut (every socket dropped, new ones refused) and restore. */
@@ -188,7 +217,10 @@ describe("two instances over Redis", () => {
     await stopProcess(redis);
   });
 
-  async function instance(brokerPort = redisPort): Promise<{ port: number; child: ChildProcess }> {
+  async function instance(
+    brokerPort = redisPort,
+    extra: string[] = [],
+  ): Promise<{ port: number; child: ChildProcess }> {
     const port = await freePort();
     const child = await spawnServe([
       "--port",
@@ -201,6 +233,7 @@ describe("two instances over Redis", () => {
       `redis://127.0.0.1:${brokerPort}`,
       "--max-messages-per-second",
       "100000",
+      ...extra,
     ]);
     started.push(child);
     return { port, child };
@@ -271,6 +304,54 @@ describe("two instances over Redis", () => {
     onB.ws.close();
   }, 60_000);
 
+  it("SIGTERM of A mid-call hands the call over: the producer resumes on B and the call goes on", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const { start, chunks } = CALL;
+    const callId = `${start.callId}-term`;
+    const p = new Producer({
+      url: [`ws://127.0.0.1:${a.port}`, `ws://127.0.0.1:${b.port}`],
+      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
+      backoffMs: 50,
+      maxBackoffMs: 500,
+    });
+    const acked = new Set<number>();
+    p.on("ack", (id, seq) => id === callId && acked.add(seq));
+    p.startCall(callId, { language: start.language, meta: start.meta });
+    const half = Math.floor(chunks.length / 2);
+    for (const c of chunks.slice(0, half)) p.chunk({ ...c, callId });
+    await until(() => acked.size >= half);
+    await stopProcess(a.child, "SIGTERM");
+    expect(a.child.exitCode).toBe(0);
+    for (const c of chunks.slice(half)) p.chunk({ ...c, callId });
+    const summary = await p.endCall(callId);
+    expect(withoutOffset(summary as unknown as Msg)).toEqual({ ...offlineSummary(start, chunks), callId });
+    expect(await metric(b.port, "callcue_calls_taken_over_total")).toBe(1);
+    p.close();
+  }, 30_000);
+
+  it("a call whose owner died and whose producer never returns is ended, when idle, by another instance", async () => {
+    const idle = ["--idle-call-ms", "1500"];
+    const [a, b] = [await instance(redisPort, idle), await instance(redisPort, idle)];
+    const onB = await supervisor(b.port);
+    const { start, chunks } = CALL;
+    const callId = `${start.callId}-orphan`;
+    const p = new Producer({
+      url: `ws://127.0.0.1:${a.port}`,
+      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
+    });
+    const acked = new Set<number>();
+    p.on("ack", (id, seq) => id === callId && acked.add(seq));
+    p.startCall(callId, { language: start.language, meta: start.meta });
+    const part = chunks.slice(0, Math.floor(chunks.length / 2));
+    for (const c of part) p.chunk({ ...c, callId });
+    await until(() => acked.size >= part.length);
+    p.close();
+    await stopProcess(a.child);
+    const summary = await onB.next((m) => m.type === "summary" && m.callId === callId, 15_000);
+    expect(withoutOffset(summary)).toEqual({ ...offlineSummary(start, part), callId });
+    onB.ws.close();
+  }, 30_000);
+
   it("B's link to the broker cut for 5 s: the gap is detected and filled, in order", async () => {
     const link = new FaultyLink(redisPort);
     await link.listen();
@@ -284,11 +365,16 @@ describe("two instances over Redis", () => {
         url: `ws://127.0.0.1:${a.port}`,
         token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
       });
+      const acked = new Set<number>();
+      p.on("ack", (id, seq) => id === callId && acked.add(seq));
       p.startCall(callId, { language: start.language, meta: start.meta });
       const third = Math.floor(chunks.length / 3);
       for (const c of chunks.slice(0, third)) p.chunk({ ...c, callId });
+      await until(() => acked.size >= third);
       await onB.next((m) => m.type === "hint" && m.callId === callId, 10_000);
       link.sever();
+      // What was already on the wire settles; from here nothing reaches B until the link is back.
+      await new Promise((r) => setTimeout(r, 300));
       const before = eventsOf(onB, callId).length;
       for (const c of chunks.slice(third)) p.chunk({ ...c, callId });
       const summary = await p.endCall(callId);

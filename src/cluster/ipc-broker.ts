@@ -32,6 +32,8 @@ export class IpcBroker implements Broker {
   private readonly waiting = new Map<number, (value: unknown) => void>();
 
   async start(h: BrokerHandlers): Promise<void> {
+    // Without its primary a worker can neither route nor claim: it stops, and whatever supervises the service restarts it.
+    process.on("disconnect", () => process.exit(1));
     process.on("message", (raw: unknown) => {
       if (!isOurs(raw)) return;
       const m = raw as ToWorker;

@@ -22,6 +22,9 @@ export interface ProxyConnection {
 
 type Route = { node: string } | { queue: { text: string; run: () => void }[] };
 
+/** Remote routes one producer connection remembers before they are dropped. */
+const MAX_ROUTES = 10_000;
+
 /**
  * This process as one node of several: routes each call's messages to the
  * node that owns it (claiming it when free, rebuilding it from the shared log
@@ -111,6 +114,8 @@ export class ClusterNode {
       return;
     }
     const pending: Route = { queue: [{ text, run }] };
+    // Routes of long-ended calls are forgotten in bulk; a live call's route is simply claimed again.
+    if (routes.size >= MAX_ROUTES) for (const [id, old] of routes) if ("node" in old) routes.delete(id);
     routes.set(callId, pending);
     const key = callKey(c.tenant, callId);
     this.broker
@@ -206,6 +211,7 @@ export class ClusterNode {
   }
 
   private apply(live: LiveCall, event: Published): void {
+    live.lastActivityMs = Date.now();
     const queued = this.filling.get(live.key);
     if (queued) {
       queued.push(event);
@@ -261,7 +267,27 @@ export class ClusterNode {
     }
   }
 
-  async close(): Promise<void> {
+  /**
+   * Calls whose owner died and whose producer never came back would stay open
+   * for ever: a mirror quiet for `idleMs` is claimed, and if it is free it is
+   * rebuilt here — already idle, so the idle sweep ends it with a summary.
+   */
+  async sweepOrphans(nowMs: number, idleMs: number): Promise<void> {
+    for (const live of [...this.hub.calls.values()]) {
+      if (!live.mirror || live.ended || nowMs - live.lastActivityMs < idleMs) continue;
+      live.lastActivityMs = nowMs;
+      const owner = await this.broker.claim(live.key).catch(() => undefined);
+      if (owner !== this.broker.nodeId) continue;
+      await this.adopt(live.tenant, live.callId);
+      const adopted = this.hub.get(live.tenant, live.callId);
+      if (adopted && !adopted.mirror) adopted.lastActivityMs = nowMs - idleMs - 1;
+      else this.broker.release(live.key);
+    }
+  }
+
+  /** Stops claiming; `handOver`: this node's calls are released for producers to resume elsewhere. */
+  async close(handOver: LiveCall[] = []): Promise<void> {
+    for (const live of handOver) this.broker.release(live.key);
     await this.broker.close();
   }
 }

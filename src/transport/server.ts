@@ -44,7 +44,9 @@ export interface RunningServer {
   /**
    * Stops accepting, ends open calls (summaries go out), closes sockets with
    * 1001. `endCalls: false` leaves open calls open in the store, for a
-   * producer to resume on the next process (a rolling restart).
+   * producer to resume on the next process (a rolling restart). One of
+   * several instances over Redis hands its calls over instead (unless
+   * `endCalls: true`): producers resume them on another instance.
    */
   stop(options?: { endCalls?: boolean }): Promise<void>;
 }
@@ -299,6 +301,7 @@ export async function startServer(
       }
       hub.sweepEnded(now);
       hub.sweepSlow(now);
+      void cluster?.sweepOrphans(now, options.idleCallMs);
       metrics.activeCalls.set(metricsCalls());
     },
     Math.min(1000, options.idleCallMs),
@@ -331,10 +334,13 @@ export async function startServer(
       clearInterval(sweeper);
       http.close();
       const now = Date.now();
-      if (stopOptions.endCalls !== false || !store) {
-        for (const live of hub.calls.values())
-          if (!live.ended && !live.mirror) IngestConnection.finish(hub, live, metrics, now, store);
-      }
+      const owned = [...hub.calls.values()].filter((c) => !c.ended && !c.mirror);
+      // With the calls' logs in the broker, a stopping instance hands its calls over: it lets go of
+      // them before its producers are told to go, and they resume on another instance.
+      const handOver = cluster?.broker.holdsCallLogs === true && stopOptions.endCalls !== true;
+      if (handOver) await cluster?.close(owned);
+      else if (stopOptions.endCalls !== false || !store)
+        for (const live of owned) IngestConnection.finish(hub, live, metrics, now, store);
       const closing = [...conns].map(
         (c) =>
           new Promise<void>((resolve) => {
@@ -347,7 +353,7 @@ export async function startServer(
       for (const c of conns) c.ws.terminate();
       http.closeAllConnections?.();
       metrics.stop();
-      await cluster?.close();
+      if (!handOver) await cluster?.close();
       store?.close();
       log.info("stopped");
     },
