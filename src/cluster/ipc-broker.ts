@@ -8,12 +8,12 @@ type ToPrimary =
   | { cc: 1; op: "openCalls"; rid: number }
   | { cc: 1; op: "release" | "ended"; key: string }
   | { cc: 1; op: "send"; to: string; m: NodeMessage }
-  | { cc: 1; op: "publish"; key: string; e: BrokerEvent }
+  | { cc: 1; op: "publish"; key: string; meta: CallMeta; offset?: number; json: string }
   | { cc: 1; op: "listening"; url: string };
 
 type ToWorker =
   | { cc: 1; op: "reply"; rid: number; value: unknown }
-  | { cc: 1; op: "event"; e: BrokerEvent }
+  | { cc: 1; op: "event"; json: string }
   | { cc: 1; op: "message"; m: NodeMessage }
   | { cc: 1; op: "nodeDown"; id: string };
 
@@ -40,7 +40,7 @@ export class IpcBroker implements Broker {
       if (m.op === "reply") {
         this.waiting.get(m.rid)?.(m.value);
         this.waiting.delete(m.rid);
-      } else if (m.op === "event") h.event(m.e);
+      } else if (m.op === "event") h.event(JSON.parse(m.json) as BrokerEvent);
       else if (m.op === "message") h.message(m.m);
       else h.nodeDown(m.id);
     });
@@ -67,11 +67,21 @@ export class IpcBroker implements Broker {
   send(to: string, m: NodeMessage): void {
     this.post({ cc: 1, op: "send", to, m });
   }
+  /** The event crosses as one string: the primary stores and relays it without parsing it. */
   publish(key: string, e: BrokerEvent): void {
-    this.post({ cc: 1, op: "publish", key, e });
+    const json = JSON.stringify(e);
+    this.post({
+      cc: 1,
+      op: "publish",
+      key,
+      meta: e.meta,
+      ...(e.event ? { offset: e.event.offset } : {}),
+      json,
+    });
   }
-  events(key: string, offset: number): Promise<Published[]> {
-    return this.ask({ cc: 1, op: "events", key, offset });
+  async events(key: string, offset: number): Promise<Published[]> {
+    const logged = await this.ask<string[]>({ cc: 1, op: "events", key, offset });
+    return logged.map((json) => (JSON.parse(json) as BrokerEvent).event as Published);
   }
   openCalls(): Promise<{ key: string; meta: CallMeta }[]> {
     return this.ask({ cc: 1, op: "openCalls" });
@@ -90,7 +100,8 @@ export class IpcBroker implements Broker {
 
 interface CallState {
   meta: CallMeta;
-  events: Published[];
+  /** The call's recent events as published (JSON of a BrokerEvent), with their offsets. */
+  events: { offset: number; json: string }[];
   ended: boolean;
 }
 
@@ -145,19 +156,22 @@ export class IpcBrokerPrimary {
       case "publish": {
         let c = this.calls.get(m.key);
         if (!c) {
-          c = { meta: m.e.meta, events: [], ended: false };
+          c = { meta: m.meta, events: [], ended: false };
           this.calls.set(m.key, c);
         }
-        if (m.e.event) {
-          c.events.push(m.e.event);
+        if (m.offset !== undefined) {
+          c.events.push({ offset: m.offset, json: m.json });
           if (c.events.length > this.historyEvents) c.events.shift();
         }
-        for (const other of this.workers.values()) this.post(other, { cc: 1, op: "event", e: m.e });
+        for (const [wid, other] of this.workers)
+          if (wid !== id) this.post(other, { cc: 1, op: "event", json: m.json });
         return;
       }
       case "events": {
         const offset = m.offset ?? 0;
-        const value = (this.calls.get(m.key)?.events ?? []).filter((e) => e.offset > offset);
+        const value = (this.calls.get(m.key)?.events ?? [])
+          .filter((e) => e.offset > offset)
+          .map((e) => e.json);
         return this.post(w, { cc: 1, op: "reply", rid: m.rid, value });
       }
       case "openCalls": {

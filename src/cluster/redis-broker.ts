@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import { type ChainableCommander, Redis } from "ioredis";
 import type { Published } from "../fanout/hub.js";
 import type { ChunkMessage, StartMessage } from "../types.js";
 import type { Broker, BrokerEvent, BrokerHandlers, CallLog, CallMeta, NodeMessage } from "./broker.js";
@@ -18,6 +18,18 @@ return ARGV[1]`;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`;
+
+/**
+ * The writes of one event-loop turn: each call's chunks in one RPUSH, then
+ * the events, in one pipeline. Logs go first, so an event in Redis always
+ * has its chunk there too (a node taking the call over never sees a hint
+ * whose chunk is missing).
+ */
+interface Batch {
+  logs: Map<string, string[]>;
+  events: ((p: ChainableCommander) => void)[];
+  done: Promise<void>;
+}
 
 /** Redis keys are built from the call key (tenant NUL callId), each part escaped. */
 function redisKey(key: string): string {
@@ -45,6 +57,7 @@ export class RedisBroker implements Broker {
   private readonly sub: Redis;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly peers = new Set<string>();
+  private batch: Batch | undefined;
 
   constructor(private readonly o: RedisBrokerOptions) {
     const common = {
@@ -52,7 +65,8 @@ export class RedisBroker implements Broker {
       retryStrategy: (times: number) => Math.min(times * 100, 1000),
       lazyConnect: true,
     };
-    this.cmd = new Redis(o.url, common);
+    // Commands of one event-loop turn (a burst of chunks' log appends) leave in one write.
+    this.cmd = new Redis(o.url, { ...common, enableAutoPipelining: true });
     this.sub = new Redis(o.url, common);
     for (const r of [this.cmd, this.sub]) r.on("error", () => {});
     this.cmd.defineCommand("ccClaim", { numberOfKeys: 1, lua: CLAIM });
@@ -116,23 +130,45 @@ export class RedisBroker implements Broker {
     void this.cmd.publish(`${P}to:${nodeId}`, JSON.stringify(m)).catch(() => {});
   }
 
+  private current(): Batch {
+    if (this.batch) return this.batch;
+    const logs = new Map<string, string[]>();
+    const events: Batch["events"] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.batch = undefined;
+        const p = this.cmd.pipeline();
+        for (const [k, values] of logs) p.rpush(k, ...values);
+        for (const add of events) add(p);
+        // A stale event id (already logged) fails alone; the log appends' own replies decide the acks.
+        p.exec().then((replies) => {
+          const failed = replies?.slice(0, logs.size).find(([err]) => err);
+          if (failed) reject(failed[0]);
+          else resolve();
+        }, reject);
+      });
+    });
+    this.batch = { logs, events, done };
+    return this.batch;
+  }
+
   publish(key: string, e: BrokerEvent): void {
     const rk = redisKey(key);
-    const p = this.cmd.pipeline();
-    if (e.event)
-      p.xadd(
-        `${P}ev:${rk}`,
-        "MAXLEN",
-        "~",
-        this.o.historyEvents,
-        `${e.event.offset}-1`,
-        "e",
-        JSON.stringify(e.event),
-      );
-    else p.hset(`${P}calls`, rk, JSON.stringify(e.meta));
-    p.publish(`${P}events`, JSON.stringify(e));
-    // A stale id (an event already logged) fails alone; the rest of the pipeline stands.
-    void p.exec().catch(() => {});
+    const json = JSON.stringify(e);
+    this.current().events.push((p) => {
+      if (e.event)
+        p.xadd(
+          `${P}ev:${rk}`,
+          "MAXLEN",
+          "~",
+          this.o.historyEvents,
+          `${e.event.offset}-1`,
+          "e",
+          JSON.stringify(e.event),
+        );
+      else p.hset(`${P}calls`, rk, JSON.stringify(e.meta));
+      p.publish(`${P}events`, json);
+    });
   }
 
   async events(key: string, offset: number): Promise<Published[]> {
@@ -149,7 +185,12 @@ export class RedisBroker implements Broker {
   }
 
   appendLog(key: string, m: StartMessage | ChunkMessage): Promise<void> {
-    return this.cmd.rpush(`${P}log:${redisKey(key)}`, JSON.stringify(m)).then(() => undefined);
+    const b = this.current();
+    const k = `${P}log:${redisKey(key)}`;
+    const values = b.logs.get(k);
+    if (values) values.push(JSON.stringify(m));
+    else b.logs.set(k, [JSON.stringify(m)]);
+    return b.done;
   }
 
   async loadLog(key: string): Promise<CallLog | undefined> {
@@ -161,13 +202,12 @@ export class RedisBroker implements Broker {
 
   ended(key: string): void {
     const rk = redisKey(key);
-    void this.cmd
-      .pipeline()
-      .hdel(`${P}calls`, rk)
-      .pexpire(`${P}ev:${rk}`, this.o.keepEndedMs)
-      .pexpire(`${P}log:${rk}`, this.o.keepEndedMs)
-      .exec()
-      .catch(() => {});
+    this.current().events.push((p) =>
+      p
+        .hdel(`${P}calls`, rk)
+        .pexpire(`${P}ev:${rk}`, this.o.keepEndedMs)
+        .pexpire(`${P}log:${rk}`, this.o.keepEndedMs),
+    );
     this.release(key);
   }
 
