@@ -257,9 +257,12 @@ describe("two instances over Redis", () => {
     expect(seenB.length).toBeGreaterThan(2);
     expect(seenB.map((e) => e.offset)).toEqual(seenB.map((_e, i) => i + 1));
     expect(seenB).toEqual(eventsOf(onA, callId));
+    // The call ended on A: starting it again on B is refused as such, not opened a second time.
+    const again = await open(b.port, "/v1/ingest", "ingest");
+    again.send({ ...start, callId });
+    expect((await again.next((m) => m.type === "error")).code).toBe("CC_ERR_CALL_ENDED");
     p.close();
-    onA.ws.close();
-    onB.ws.close();
+    for (const c of [onA, onB, again]) c.ws.close();
   }, 30_000);
 
   it("kill -9 of A mid-call: the producer resumes on B, which rebuilds the call from the broker; nothing acknowledged is lost", async () => {

@@ -153,7 +153,13 @@ export class ClusterNode {
       const log = await this.broker.loadLog(key);
       if (!log || this.isLocal(tenant, callId)) return;
       const events = await this.broker.events(key, 0);
-      if (events.at(-1)?.type === "summary" || this.isLocal(tenant, callId)) return;
+      if (this.isLocal(tenant, callId)) return;
+      if (events.at(-1)?.type === "summary") {
+        // Ended (on whichever node): kept as ended, so a start or chunk for it is refused as such.
+        this.hub.rebuild({ tenant, start: log.start, chunks: [], events }, Date.now()).endedAtMs = Date.now();
+        this.broker.release(key);
+        return;
+      }
       this.hub.rebuild({ tenant, ...log, events }, Date.now());
     } else {
       const stored = this.store?.getCall(tenant, callId);
