@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -10,6 +9,7 @@ import { Producer } from "../src/client/producer.js";
 import { signToken } from "../src/transport/auth.js";
 import { redact } from "../src/transport/redact.js";
 import type { ChunkMessage, StartMessage, SummaryEvent } from "../src/types.js";
+import { FaultyLink } from "./fault-link.js";
 import { analyzer } from "./helpers.js";
 import { childPids, fixtureCalls, freePort, spawnServe, stopProcess, until } from "./process-helpers.js";
 import { Client } from "./server-helpers.js";
@@ -64,6 +64,42 @@ async function metric(port: number, name: string, labels = ""): Promise<number> 
 const WORKLOAD = fixtureCalls().filter((c) => c.start.language?.startsWith("en"));
 const CALL = WORKLOAD.find((c) => c.start.callId.includes("hot_tempered")) as (typeof WORKLOAD)[number];
 
+/**
+ * CALL streamed by a producer (failing over along `ports`) up to `fraction`
+ * of its chunks, all acknowledged; `finish` sends the rest, ends the call and
+ * checks that every chunk was acknowledged and the summary equals an
+ * uninterrupted run.
+ */
+async function streamUntil(ports: number[], suffix: string, fraction = 0.5) {
+  const { start, chunks } = CALL;
+  const callId = `${start.callId}-${suffix}`;
+  const p = new Producer({
+    url: ports.map((port) => `ws://127.0.0.1:${port}`),
+    token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
+    backoffMs: 50,
+    maxBackoffMs: 500,
+  });
+  const acked = new Set<number>();
+  p.on("ack", (id, seq) => id === callId && acked.add(seq));
+  p.startCall(callId, { language: start.language, meta: start.meta });
+  const sent = chunks.slice(0, Math.floor(chunks.length * fraction));
+  for (const c of sent) p.chunk({ ...c, callId });
+  await until(() => acked.size >= sent.length);
+  return {
+    callId,
+    producer: p,
+    sent,
+    async finish(): Promise<Msg> {
+      for (const c of chunks.slice(sent.length)) p.chunk({ ...c, callId });
+      const summary = withoutOffset((await p.endCall(callId)) as unknown as Msg);
+      p.close();
+      expect([...acked].sort((x, y) => x - y)).toEqual(chunks.map((c) => c.seq));
+      expect(summary).toEqual({ ...offlineSummary(start, chunks), callId });
+      return summary;
+    },
+  };
+}
+
 describe("serve --workers 2", () => {
   let child: ChildProcess | undefined;
   let port = 0;
@@ -115,78 +151,17 @@ describe("serve --workers 2", () => {
   }, 30_000);
 
   it("kill -9 of the workers mid-call: new workers take the call over from the shared store; nothing acknowledged is lost", async () => {
-    const { start, chunks } = CALL;
-    const callId = `${start.callId}-wk`;
-    const p = new Producer({
-      url: `ws://127.0.0.1:${port}`,
-      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
-      backoffMs: 50,
-      maxBackoffMs: 300,
-    });
-    const acked = new Set<number>();
-    p.on("ack", (id, seq) => id === callId && acked.add(seq));
-    p.startCall(callId, { language: start.language, meta: start.meta });
-    const half = Math.floor(chunks.length / 2);
-    for (const c of chunks.slice(0, half)) p.chunk({ ...c, callId });
-    await until(() => acked.size >= half);
+    const run = await streamUntil([port], "wk");
     const before = childPids(child?.pid as number);
     expect(before.length).toBe(2);
     for (const pid of before) process.kill(pid, "SIGKILL");
-    for (const c of chunks.slice(half)) p.chunk({ ...c, callId });
-    const summary = await p.endCall(callId);
-    expect(withoutOffset(summary as unknown as Msg)).toEqual({ ...offlineSummary(start, chunks), callId });
-    expect([...acked].sort((x, y) => x - y)).toEqual(chunks.map((c) => c.seq));
+    await run.finish();
     // The primary replaced both.
     const after = childPids(child?.pid as number);
     expect(after.length).toBe(2);
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
-    p.close();
   }, 30_000);
 });
-
-/** A TCP hop between a server and Redis that a test can cut (every socket dropped, new ones refused) and restore. */
-class FaultyLink {
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private cut = false;
-  port = 0;
-
-  constructor(private readonly upstream: number) {
-    this.server = createServer((down) => {
-      if (this.cut) return void down.destroy();
-      const up = connect(this.upstream, "127.0.0.1");
-      for (const s of [down, up]) {
-        this.sockets.add(s);
-        s.on("error", () => {});
-        s.on("close", () => {
-          this.sockets.delete(s);
-          down.destroy();
-          up.destroy();
-        });
-      }
-      down.pipe(up).pipe(down);
-    });
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", () => resolve()));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  sever(): void {
-    this.cut = true;
-    for (const s of this.sockets) s.destroy();
-  }
-
-  restore(): void {
-    this.cut = false;
-  }
-
-  close(): void {
-    this.sever();
-    this.server.close();
-  }
-}
 
 describe("two instances over Redis", () => {
   let redis: ChildProcess | undefined;
@@ -268,90 +243,42 @@ describe("two instances over Redis", () => {
   it("kill -9 of A mid-call: the producer resumes on B, which rebuilds the call from the broker; nothing acknowledged is lost", async () => {
     const [a, b] = [await instance(), await instance()];
     const onB = await supervisor(b.port);
-    const { start, chunks } = CALL;
-    const callId = `${start.callId}-kill`;
-    const p = new Producer({
-      url: [`ws://127.0.0.1:${a.port}`, `ws://127.0.0.1:${b.port}`],
-      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
-      backoffMs: 50,
-      maxBackoffMs: 500,
-    });
-    const acked = new Map<number, number>();
-    p.on("ack", (id, seq) => {
-      if (id === callId) acked.set(seq, (acked.get(seq) ?? 0) + 1);
-    });
-    p.startCall(callId, { language: start.language, meta: start.meta });
-    const half = Math.floor(chunks.length / 2);
-    for (const c of chunks.slice(0, half)) p.chunk({ ...c, callId });
-    await new Promise<void>((resolve) => {
-      const check = () => (acked.size >= half ? resolve() : setTimeout(check, 10));
-      check();
-    });
+    const run = await streamUntil([a.port, b.port], "kill");
+    const { callId } = run;
     await stopProcess(a.child);
-    for (const c of chunks.slice(half)) p.chunk({ ...c, callId });
-    const summary = await p.endCall(callId);
     // The same analysis as an uninterrupted run: the chunks acknowledged by A were all in the shared log.
-    expect(withoutOffset(summary as unknown as Msg)).toEqual({ ...offlineSummary(start, chunks), callId });
-    expect([...acked.keys()].sort((x, y) => x - y)).toEqual(chunks.map((c) => c.seq));
+    await run.finish();
     expect(await metric(b.port, "callcue_calls_taken_over_total")).toBe(1);
     const log = new Redis(redisPort);
     const key = `callcue:log:${TENANT}:${encodeURIComponent(callId)}`;
     const seqs = (await log.lrange(key, 1, -1)).map((r) => (JSON.parse(r) as ChunkMessage).seq);
     await log.quit();
-    expect(seqs).toEqual(chunks.map((c) => c.seq));
+    expect(seqs).toEqual(CALL.chunks.map((c) => c.seq));
     // The desktop on B saw the call through the hand-over: offsets consecutive, none twice.
     await onB.next((m) => m.type === "summary" && m.callId === callId, 10_000);
     const seen = eventsOf(onB, callId);
     expect(seen.map((e) => e.offset)).toEqual(seen.map((_e, i) => i + 1));
-    p.close();
     onB.ws.close();
   }, 60_000);
 
   it("SIGTERM of A mid-call hands the call over: the producer resumes on B and the call goes on", async () => {
     const [a, b] = [await instance(), await instance()];
-    const { start, chunks } = CALL;
-    const callId = `${start.callId}-term`;
-    const p = new Producer({
-      url: [`ws://127.0.0.1:${a.port}`, `ws://127.0.0.1:${b.port}`],
-      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
-      backoffMs: 50,
-      maxBackoffMs: 500,
-    });
-    const acked = new Set<number>();
-    p.on("ack", (id, seq) => id === callId && acked.add(seq));
-    p.startCall(callId, { language: start.language, meta: start.meta });
-    const half = Math.floor(chunks.length / 2);
-    for (const c of chunks.slice(0, half)) p.chunk({ ...c, callId });
-    await until(() => acked.size >= half);
+    const run = await streamUntil([a.port, b.port], "term");
     await stopProcess(a.child, "SIGTERM");
     expect(a.child.exitCode).toBe(0);
-    for (const c of chunks.slice(half)) p.chunk({ ...c, callId });
-    const summary = await p.endCall(callId);
-    expect(withoutOffset(summary as unknown as Msg)).toEqual({ ...offlineSummary(start, chunks), callId });
+    await run.finish();
     expect(await metric(b.port, "callcue_calls_taken_over_total")).toBe(1);
-    p.close();
   }, 30_000);
 
   it("a call whose owner died and whose producer never returns is ended, when idle, by another instance", async () => {
     const idle = ["--idle-call-ms", "1500"];
     const [a, b] = [await instance(redisPort, idle), await instance(redisPort, idle)];
     const onB = await supervisor(b.port);
-    const { start, chunks } = CALL;
-    const callId = `${start.callId}-orphan`;
-    const p = new Producer({
-      url: `ws://127.0.0.1:${a.port}`,
-      token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
-    });
-    const acked = new Set<number>();
-    p.on("ack", (id, seq) => id === callId && acked.add(seq));
-    p.startCall(callId, { language: start.language, meta: start.meta });
-    const part = chunks.slice(0, Math.floor(chunks.length / 2));
-    for (const c of part) p.chunk({ ...c, callId });
-    await until(() => acked.size >= part.length);
-    p.close();
+    const run = await streamUntil([a.port], "orphan");
+    run.producer.close();
     await stopProcess(a.child);
-    const summary = await onB.next((m) => m.type === "summary" && m.callId === callId, 15_000);
-    expect(withoutOffset(summary)).toEqual({ ...offlineSummary(start, part), callId });
+    const summary = await onB.next((m) => m.type === "summary" && m.callId === run.callId, 15_000);
+    expect(withoutOffset(summary)).toEqual({ ...offlineSummary(CALL.start, run.sent), callId: run.callId });
     onB.ws.close();
   }, 30_000);
 
@@ -362,25 +289,14 @@ describe("two instances over Redis", () => {
       const a = await instance();
       const b = await instance(link.port);
       const [onA, onB] = [await supervisor(a.port), await supervisor(b.port)];
-      const { start, chunks } = CALL;
-      const callId = `${start.callId}-cut`;
-      const p = new Producer({
-        url: `ws://127.0.0.1:${a.port}`,
-        token: await signToken({ role: "ingest", tenant: TENANT }, SECRET),
-      });
-      const acked = new Set<number>();
-      p.on("ack", (id, seq) => id === callId && acked.add(seq));
-      p.startCall(callId, { language: start.language, meta: start.meta });
-      const third = Math.floor(chunks.length / 3);
-      for (const c of chunks.slice(0, third)) p.chunk({ ...c, callId });
-      await until(() => acked.size >= third);
+      const run = await streamUntil([a.port], "cut", 1 / 3);
+      const { callId } = run;
       await onB.next((m) => m.type === "hint" && m.callId === callId, 10_000);
       link.sever();
       // What was already on the wire settles; from here nothing reaches B until the link is back.
       await new Promise((r) => setTimeout(r, 300));
       const before = eventsOf(onB, callId).length;
-      for (const c of chunks.slice(third)) p.chunk({ ...c, callId });
-      const summary = await p.endCall(callId);
+      const summary = await run.finish();
       await onA.next((m) => m.type === "summary" && m.callId === callId, 10_000);
       expect(eventsOf(onA, callId).length).toBeGreaterThan(before);
       await new Promise((r) => setTimeout(r, 5000));
@@ -391,11 +307,10 @@ describe("two instances over Redis", () => {
       const seen = eventsOf(onB, callId);
       expect(seen.map((e) => e.offset)).toEqual(seen.map((_e, i) => i + 1));
       expect(seen).toEqual(eventsOf(onA, callId));
-      expect(withoutOffset(seen.at(-1) as Msg)).toEqual(withoutOffset(summary as unknown as Msg));
+      expect(withoutOffset(seen.at(-1) as Msg)).toEqual(summary);
       expect(await metric(b.port, "callcue_broker_gap_events_total", '{outcome="filled"}')).toBeGreaterThan(
         0,
       );
-      p.close();
       onA.ws.close();
       onB.ws.close();
     } finally {

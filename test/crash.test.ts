@@ -11,9 +11,9 @@ import type { SummaryEvent } from "../src/types.js";
 import { analyzer } from "./helpers.js";
 import { fixtureCalls, freePort } from "./process-helpers.js";
 
-/** kill -9 rounds in CI; the soak script (scripts/crash-soak.sh) runs more. */
-const KILLS = Number(process.env.CALLCUE_CRASH_KILLS ?? 10);
-const CALLS = 100;
+/** kill -9 rounds and concurrent calls in CI (RELIABILITY item 9); the soak script (scripts/crash-soak.sh) runs more. */
+const KILLS = Number(process.env.CALLCUE_CRASH_KILLS ?? 20);
+const CALLS = Number(process.env.CALLCUE_CRASH_CALLS ?? 200);
 const SECRET = "crash-test-secret-crash-test-secret";
 
 describe("crash safety", () => {
@@ -79,9 +79,11 @@ describe("crash safety", () => {
         const p = producers[i % producers.length] as Producer;
         acked.set(s.callId, new Set());
         p.startCall(s.callId, { language: s.language, meta: s.meta });
+        // Each call streams across the whole kill period, so every kill lands mid-stream.
+        const pace = (KILLS * 400) / chunks.length;
         for (const c of chunks) {
           p.chunk(c);
-          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+          await new Promise((r) => setTimeout(r, pace * (0.5 + Math.random())));
         }
       });
       await Promise.all(streams);

@@ -13,10 +13,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The fixtures as calls: start plus final and partial chunks, in order. */
-export function fixtureCalls(
-  limit = Number.POSITIVE_INFINITY,
-): { start: StartMessage; chunks: ChunkMessage[] }[] {
+/** The fixtures as calls: start plus final and partial chunks, in order (cycled to reach `limit`). */
+export function fixtureCalls(limit?: number): { start: StartMessage; chunks: ChunkMessage[] }[] {
   const out: { start: StartMessage; chunks: ChunkMessage[] }[] = [];
   for (const lang of ["zh-Hans", "zh-Hant", "ko", "en"]) {
     for (const f of readdirSync(join("fixtures", lang)).sort()) {
@@ -30,7 +28,16 @@ export function fixtureCalls(
       });
     }
   }
-  return out.slice(0, limit);
+  if (limit === undefined) return out;
+  // More calls than fixtures: the fixtures again, under new call ids.
+  const all = [...out];
+  for (let round = 2; all.length < limit; round++)
+    for (const c of out) {
+      if (all.length >= limit) break;
+      const callId = `${c.start.callId}~${round}`;
+      all.push({ start: { ...c.start, callId }, chunks: c.chunks.map((k) => ({ ...k, callId })) });
+    }
+  return all.slice(0, limit);
 }
 
 /** `callcue serve` in a process of its own; resolves once it prints that it listens. */
