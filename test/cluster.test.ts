@@ -127,7 +127,7 @@ describe("serve --workers 2", () => {
     expect(nodes.size).toBe(2);
   });
 
-  it("analyses a call in one worker though its chunks come over four connections, and desktops on both workers get its hints in order", async () => {
+  it("analyses a call in one worker though its chunks come over four connections; desktops on both workers get its hints in order; metrics count both", async () => {
     const { start, chunks } = CALL;
     const callId = `${start.callId}-w`;
     const desks = [await supervisor(port), await supervisor(port)];
@@ -147,6 +147,8 @@ describe("serve --workers 2", () => {
     expect(seen[0]?.length).toBeGreaterThan(2);
     expect(seen[0]?.map((e) => e.offset)).toEqual(seen[0]?.map((_e, i) => i + 1));
     expect(seen[1]).toEqual(seen[0]);
+    // /metrics answers for every worker, whichever one serves the scrape.
+    for (let i = 0; i < 2; i++) expect(await metric(port, "callcue_chunks_total")).toBe(chunks.length);
     for (const c of [...conns, ...desks]) c.ws.close();
   }, 30_000);
 

@@ -1,3 +1,4 @@
+import type { Registry } from "prom-client";
 import type { Published } from "../fanout/hub.js";
 import type { ChunkMessage, StartMessage } from "../types.js";
 
@@ -67,4 +68,7 @@ export interface Broker {
   /** The call ended: its log and events are kept a while for late readers, then dropped. */
   ended(key: string): void;
   close(): Promise<void>;
+  /** `--workers`: this process's metrics join the others'; `clusterMetrics` is all of them, summed. */
+  shareMetrics?(registry: Registry): void;
+  clusterMetrics?(): Promise<string>;
 }

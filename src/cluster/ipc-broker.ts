@@ -1,11 +1,12 @@
 import cluster, { type Worker } from "node:cluster";
+import { AggregatorRegistry, type Registry } from "prom-client";
 import type { Published } from "../fanout/hub.js";
 import type { Broker, BrokerEvent, BrokerHandlers, CallMeta, NodeMessage } from "./broker.js";
 
 /** Every IPC message of ours carries `cc`, so other users of the channel (prom-client) are left alone. */
 type ToPrimary =
   | { cc: 1; op: "claim" | "events"; rid: number; key: string; offset?: number }
-  | { cc: 1; op: "openCalls"; rid: number }
+  | { cc: 1; op: "openCalls" | "metrics"; rid: number }
   | { cc: 1; op: "release" | "ended"; key: string }
   | { cc: 1; op: "send"; to: string; m: NodeMessage }
   | { cc: 1; op: "publish"; key: string; meta: CallMeta; offset?: number; json: string }
@@ -95,6 +96,14 @@ export class IpcBroker implements Broker {
   ended(key: string): void {
     this.post({ cc: 1, op: "ended", key });
   }
+  shareMetrics(registry: Registry): void {
+    // prom-client's own cluster protocol answers the primary's requests for this registry.
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([registry]);
+  }
+  clusterMetrics(): Promise<string> {
+    return this.ask({ cc: 1, op: "metrics" });
+  }
   async close(): Promise<void> {}
 }
 
@@ -114,6 +123,7 @@ export class IpcBrokerPrimary {
   private readonly owners = new Map<string, string>();
   private readonly calls = new Map<string, CallState>();
   private readonly workers = new Map<string, Worker>();
+  private readonly aggregator = new AggregatorRegistry();
 
   constructor(
     private readonly historyEvents: number,
@@ -185,6 +195,12 @@ export class IpcBrokerPrimary {
         setTimeout(() => this.calls.delete(m.key), this.keepEndedMs).unref();
         return;
       }
+      case "metrics":
+        this.aggregator.clusterMetrics().then(
+          (value) => this.post(w, { cc: 1, op: "reply", rid: m.rid, value }),
+          (err: Error) => this.post(w, { cc: 1, op: "reply", rid: m.rid, value: `# ${err.message}\n` }),
+        );
+        return;
       case "listening":
         return this.onListening(m.url, id);
     }

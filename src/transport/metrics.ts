@@ -63,6 +63,8 @@ export class Metrics {
       name: "callcue_event_loop_delay_p99_seconds",
       help: "Event-loop delay, 99th percentile since the last scrape",
       registers: [this.registry],
+      // Across `--workers`: the worst worker's.
+      aggregator: "max",
       collect() {
         this.set(delay.percentile(99) / 1e9);
         delay.reset();

@@ -118,7 +118,7 @@ export async function startServer(
 
   const assets = pageAssets();
   const store = options.store === "sqlite" ? new SqliteStore(options.dataDir) : undefined;
-  const broker =
+  const broker: Broker | undefined =
     deps.broker ??
     (options.broker
       ? new RedisBroker({ url: options.broker, historyEvents: options.historyEvents, keepEndedMs })
@@ -134,6 +134,7 @@ export async function startServer(
         return new IngestConnection(peer, claims, hub, options, metrics, sendError, store, cluster);
       })
     : undefined;
+  broker?.shareMetrics?.(metrics.registry);
   if (store) {
     hub.listeners.push((live, event) => store.appendEvent(live.tenant, live.callId, event));
     const purged = store.purge(Date.now() - options.retentionDays * 86_400_000);
@@ -162,7 +163,7 @@ export async function startServer(
       const health = { status: stopping ? "stopping" : "ok", calls: metricsCalls() };
       res.end(JSON.stringify(cluster ? { ...health, node: cluster.nodeId } : health));
     } else if (path === "/metrics") {
-      metrics.registry.metrics().then(
+      (broker?.clusterMetrics?.() ?? metrics.registry.metrics()).then(
         (text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
         () => res.writeHead(500).end(),
       );
