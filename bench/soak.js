@@ -1,4 +1,4 @@
-// Load and soak (RELIABILITY items 21 and 22): `node bench/soak.js [--minutes 30] [--streams 200] [--rate 5] [--subscribers 2000] [--workers N]`.
+// Load and soak (RELIABILITY items 21 and 22): `node bench/soak.js [--minutes 30] [--streams 200] [--rate 5] [--subscribers 2000] [--workers N] [--cpu-prof DIR]`.
 // The server runs in its own process with its defaults (SQLite store). STREAMS calls stream at
 // RATE chunks/s, each fixture call replaced by the next as it ends; SUBSCRIBERS agent desktops
 // follow their agent's calls. Every 10 s: RSS, open file descriptors, event-loop p99 (from
@@ -22,6 +22,8 @@ const RATE = flag("--rate", 5);
 const SUBSCRIBERS = flag("--subscribers", 2000);
 const WORKERS = flag("--workers", 1);
 const SECRET = "soak-secret-soak-secret-soak-secret";
+/** `--cpu-prof DIR`: the server writes a V8 CPU profile there when it stops. */
+const PROFILE = process.argv.includes("--cpu-prof") ? process.argv[process.argv.indexOf("--cpu-prof") + 1] : undefined;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function fixtures() {
@@ -67,6 +69,7 @@ const port = 20_000 + Math.floor(Math.random() * 20_000);
 const server = spawn(
   process.execPath,
   [
+    ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`] : []),
     "bin/callcue.js",
     "serve",
     "--port",

@@ -242,3 +242,26 @@ describe("connection limits", () => {
     for (const x of [b, c, other]) x.close();
   });
 });
+
+describe("ended calls", () => {
+  it("are kept for late readers up to maxEndedCalls, the oldest forgotten first, without their analyzer state", async () => {
+    server = await testServer({ maxEndedCalls: 2, idleCallMs: 200 });
+    const supervisor = await token(server, { role: "supervisor", tenant: "t" });
+    for (const id of ["e1", "e2", "e3"]) {
+      const p = await withCall(server, id);
+      p.send(shout(id, 1));
+      p.send({ type: "end", callId: id });
+      await p.next((m) => m.type === "summary");
+      p.ws.close();
+    }
+    // Ended calls drop the analyzer's state at once; the sweep forgets the oldest past the cap.
+    expect(() => server?.hub.get("t", "e3")?.call).toThrow(/ended/);
+    await new Promise((r) => setTimeout(r, 400));
+    const desk = await Client.open(server, "/v1/subscribe", supervisor);
+    for (const id of ["e1", "e2", "e3"]) desk.send({ type: "subscribe", callId: id });
+    const e3 = await desk.next((m) => m.type === "snapshot" && m.callId === "e3");
+    expect((e3.summary as { type: string }).type).toBe("summary");
+    await desk.next((m) => m.type === "snapshot" && m.callId === "e2");
+    expect((await desk.next((m) => m.type === "error")).callId).toBe("e1");
+  });
+});

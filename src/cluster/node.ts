@@ -156,7 +156,8 @@ export class ClusterNode {
       if (this.isLocal(tenant, callId)) return;
       if (events.at(-1)?.type === "summary") {
         // Ended (on whichever node): kept as ended, so a start or chunk for it is refused as such.
-        this.hub.rebuild({ tenant, start: log.start, chunks: [], events }, Date.now()).endedAtMs = Date.now();
+        const now = Date.now();
+        this.hub.markEnded(this.hub.rebuild({ tenant, start: log.start, chunks: [], events }, now), now);
         this.broker.release(key);
         return;
       }

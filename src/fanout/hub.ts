@@ -1,6 +1,7 @@
 import type WebSocket from "ws";
 import type { Analyzer } from "../analyzer.js";
 import { openOptions } from "../analyzer.js";
+import { CallcueError } from "../errors.js";
 import type { Call } from "../session/call.js";
 import type { Claims } from "../transport/auth.js";
 import type { ChunkMessage, HintEvent, StartMessage, SummaryEvent } from "../types.js";
@@ -28,6 +29,8 @@ export interface HubOptions {
   slowSubscriberMs: number;
   /** Ended calls stay this long for late subscribers and resumes. */
   keepEndedMs: number;
+  /** At most this many ended calls are kept (the oldest go first), whatever their age. */
+  maxEndedCalls: number;
 }
 
 /** A live (or recently ended) call: the analyzer state, ingest ordering and its event history. */
@@ -56,12 +59,23 @@ export class LiveCall {
     readonly tenant: string,
     readonly callId: string,
     readonly agentId: string | undefined,
-    readonly call: Call,
+    private analysis: Call | undefined,
     nowMs: number,
     private readonly historyLimit: number,
   ) {
     this.key = callKey(tenant, callId);
     this.lastActivityMs = nowMs;
+  }
+
+  /** The analyzer state of a call this node analyses (mirrors and ended calls have none). */
+  get call(): Call {
+    if (!this.analysis) throw new CallcueError("CC_ERR_CALL_ENDED", "the call has ended");
+    return this.analysis;
+  }
+
+  /** An ended call keeps its events and summary for late readers, not its analyzer state. */
+  release(): void {
+    this.analysis = undefined;
   }
 
   /** Puts back the event history of a call rebuilt after a restart. */
@@ -168,8 +182,7 @@ export class Hub {
     replay: boolean,
     nowMs: number,
   ): LiveCall {
-    const call = this.analyzer.openCall({ callId, language: "en" });
-    const live = new LiveCall(tenant, callId, agentId, call, nowMs, this.options.historyEvents);
+    const live = new LiveCall(tenant, callId, agentId, undefined, nowMs, this.options.historyEvents);
     live.replay = replay;
     live.mirror = true;
     this.add(live);
@@ -272,14 +285,14 @@ export class Hub {
   /** A mirrored call's event, with the offset its owner gave it, to the local subscribers. */
   relay(live: LiveCall, event: Published, nowMs: number): void {
     live.restore([event]);
-    if (event.type === "summary") live.endedAtMs = nowMs;
+    if (event.type === "summary") this.markEnded(live, nowMs);
     for (const s of live.subscribers) this.send(s, live, event);
   }
 
   /** Events of a mirrored call are lost for good: subscribers get its state, flagged as not recovered. */
   lost(live: LiveCall, latest: Published, nowMs: number): void {
     live.restore([latest]);
-    if (latest.type === "summary") live.endedAtMs = nowMs;
+    if (latest.type === "summary") this.markEnded(live, nowMs);
     for (const s of live.subscribers) this.send(s, live, live.snapshot(false));
   }
 
@@ -320,14 +333,25 @@ export class Hub {
     }
   }
 
-  /** Ended calls older than `keepEndedMs` are forgotten. */
+  /** Ended calls, oldest first: forgotten after `keepEndedMs`, or sooner past `maxEndedCalls`. */
+  private readonly endedOrder: LiveCall[] = [];
+
+  markEnded(live: LiveCall, nowMs: number): void {
+    live.endedAtMs = nowMs;
+    this.endedOrder.push(live);
+  }
+
   sweepEnded(nowMs: number): void {
-    for (const [key, c] of this.calls) {
-      if (c.ended && nowMs - c.endedAtMs > this.options.keepEndedMs) {
-        this.calls.delete(key);
-        for (const s of c.subscribers) s.calls.delete(key);
-      }
+    const { keepEndedMs, maxEndedCalls } = this.options;
+    let n = 0;
+    for (const c of this.endedOrder) {
+      if (nowMs - c.endedAtMs <= keepEndedMs && this.endedOrder.length - n <= maxEndedCalls) break;
+      n++;
+      if (this.calls.get(c.key) !== c) continue;
+      this.calls.delete(c.key);
+      for (const s of c.subscribers) s.calls.delete(c.key);
     }
+    if (n > 0) this.endedOrder.splice(0, n);
   }
 }
 

@@ -38,6 +38,8 @@ export class SqliteStore {
   private callbacks: (() => void)[] = [];
   private scheduled = false;
   private readonly stmt: Record<string, Database.Statement>;
+  /** One transaction function for every group commit (making one per commit costs as much as the commit). */
+  private readonly commit: (ops: Op[]) => void;
 
   /** Chunks arrive here already redacted when the policy is "redact" (the server redacts before analysing). */
   constructor(dataDir: string) {
@@ -69,10 +71,14 @@ export class SqliteStore {
         'INSERT OR IGNORE INTO events (tenant, call_id, "offset", event) VALUES (?, ?, ?, ?)',
       ),
       urgent: this.db.prepare("UPDATE calls SET urgent = urgent + 1 WHERE tenant = ? AND call_id = ?"),
+      has: this.db.prepare("SELECT 1 FROM calls WHERE tenant = ? AND call_id = ?"),
       end: this.db.prepare(
         "UPDATE calls SET ended_at = ?, label = ?, summary = ? WHERE tenant = ? AND call_id = ?",
       ),
     };
+    this.commit = this.db.transaction((ops: Op[]) => {
+      for (const op of ops) op();
+    });
   }
 
   private enqueue(op: Op, afterCommit?: () => void): void {
@@ -97,9 +103,7 @@ export class SqliteStore {
     const callbacks = this.callbacks;
     this.queue = [];
     this.callbacks = [];
-    this.db.transaction(() => {
-      for (const op of ops) op();
-    })();
+    this.commit(ops);
     for (const cb of callbacks) cb();
   }
 
@@ -160,10 +164,7 @@ export class SqliteStore {
 
   /** Is there a call with this id (open or ended) in the store? */
   hasCall(tenant: string, callId: string): boolean {
-    return (
-      this.db.prepare("SELECT 1 FROM calls WHERE tenant = ? AND call_id = ?").get(tenant, callId) !==
-      undefined
-    );
+    return this.stmt.has?.get(tenant, callId) !== undefined;
   }
 
   /** When a call started (ms since the epoch), for exports. */

@@ -309,7 +309,8 @@ export class IngestConnection implements Routable {
     store: SqliteStore | undefined,
   ): object {
     const summary = live.call.end();
-    live.endedAtMs = now;
+    live.release();
+    hub.markEnded(live, now);
     metrics.activeCalls.dec();
     const published = hub.publish(live, summary);
     store?.endCall(live.tenant, summary, now);

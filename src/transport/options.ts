@@ -30,6 +30,8 @@ export interface ServerOptions {
   reorderWindow: number;
   /** Events kept per call for subscribers that resume. @default 512 */
   historyEvents: number;
+  /** Ended calls kept in memory (10 minutes each, for late subscribers and resumes) at most. @default 20000 */
+  maxEndedCalls: number;
   /** Browser origins allowed besides the server's own page. @default [] */
   allowedOrigins: string[];
   /** pino level. @default "info" (env CALLCUE_LOG_LEVEL) */
@@ -63,6 +65,7 @@ export const DEFAULTS: ServerOptions = {
   idleCallMs: 300_000,
   reorderWindow: 32,
   historyEvents: 512,
+  maxEndedCalls: 20_000,
   allowedOrigins: [],
   logLevel: "info",
   store: "sqlite",

@@ -108,6 +108,7 @@ export async function startServer(
       maxBufferedBytes: options.maxBufferedBytes,
       slowSubscriberMs: options.slowSubscriberMs,
       keepEndedMs,
+      maxEndedCalls: options.maxEndedCalls,
     },
     (s: Subscriber, reason: string) => {
       log.warn({ tenant: redact(s.claims.tenant), reason }, "dropping subscriber");
