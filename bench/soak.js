@@ -23,7 +23,9 @@ const SUBSCRIBERS = flag("--subscribers", 2000);
 const WORKERS = flag("--workers", 1);
 const SECRET = "soak-secret-soak-secret-soak-secret";
 /** `--cpu-prof DIR`: the server writes a V8 CPU profile there when it stops. */
-const PROFILE = process.argv.includes("--cpu-prof") ? process.argv[process.argv.indexOf("--cpu-prof") + 1] : undefined;
+const PROFILE = process.argv.includes("--cpu-prof")
+  ? process.argv[process.argv.indexOf("--cpu-prof") + 1]
+  : undefined;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function fixtures() {
