@@ -74,7 +74,15 @@ export class RedisBroker implements Broker {
   }
 
   async start(h: BrokerHandlers): Promise<void> {
-    await Promise.all([this.cmd.connect(), this.sub.connect()]);
+    try {
+      await Promise.all([this.cmd.connect(), this.sub.connect()]);
+    } catch (err) {
+      this.cmd.disconnect();
+      this.sub.disconnect();
+      const where = new URL(this.o.url);
+      where.password = "";
+      throw new Error(`cannot reach the broker at ${where.href}: ${(err as Error).message}`);
+    }
     await this.alive();
     this.heartbeat = setInterval(() => {
       void this.alive().catch(() => {});
