@@ -18,7 +18,7 @@ export interface ServerOptions {
   maxMessagesPerSecond: number;
   /** A subscriber's send buffer cap; above it events are dropped to the latest state. @default 1048576 */
   maxBufferedBytes: number;
-  /** A subscriber over the cap this long is closed (1008). @default 5000 */
+  /** A subscriber over the cap this long is cut (it is not reading, so no close handshake). @default 5000 */
   slowSubscriberMs: number;
   /** Ping interval; a peer that misses a pong is terminated at the next one. @default 30000 */
   heartbeatMs: number;
