@@ -2,6 +2,7 @@
 // The server runs in its own process(es); this process is the load generator. The same chunk frames
 // go to a bare `ws` echo server in the same run (the baseline), so the figures are ratios.
 // --workers N: `serve --workers N`; --redis: a redis-server of its own as the broker;
+// --instances 2: two instances over that Redis, producers on one and desktops on the other;
 // --scale: saturating throughput (acked chunks/s) with 1 and 2 workers instead of the sweep.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -31,7 +32,8 @@ const CALLS_PER_CONNECTION = 50;
 /** `--store none` measures the server without its SQLite store (memory only). */
 const STORE = process.argv.includes("--store-none") ? "none" : "sqlite";
 const WORKERS = Number(flag("--workers") ?? 1);
-const REDIS = process.argv.includes("--redis");
+const REDIS = process.argv.includes("--redis") || flag("--instances") !== undefined;
+const INSTANCES = Number(flag("--instances") ?? 1);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CLK_TCK = 100;
@@ -106,7 +108,7 @@ function open(url, headers = {}) {
 
 /** Streams `calls` calls at RATE chunks/s for DURATION_S; returns latency and CPU figures. */
 let step = 0;
-async function drive({ port, pid, calls, withAnalysis }) {
+async function drive({ port, subPort = port, pid, calls, withAnalysis }) {
   const corpus = makeCorpus(calls * RATE * DURATION_S + calls, { seed: 11, calls });
   const byCall = new Map();
   step++;
@@ -162,7 +164,9 @@ async function drive({ port, pid, calls, withAnalysis }) {
       );
     await sleep(500);
     for (const id of ids) {
-      const s = await open(`${base}/v1/subscribe`, { authorization: `Bearer ${supervisorToken}` });
+      const s = await open(`ws://127.0.0.1:${subPort}/v1/subscribe`, {
+        authorization: `Bearer ${supervisorToken}`,
+      });
       s.on("message", (data) => {
         const m = JSON.parse(String(data));
         if (m.type !== "hint") return;
@@ -392,10 +396,18 @@ try {
     console.log(`1 → 2 workers: ${(figures[2] / figures[1]).toFixed(2)}×`);
   } else {
     const server = await startServe({ workers: WORKERS, broker: redis?.url });
+    // --instances 2 (with --redis): producers on one instance, every desktop on the other.
+    const other = INSTANCES > 1 ? await startServe({ workers: WORKERS, broker: redis?.url }) : undefined;
     try {
       for (const calls of SWEEP) {
         const base = await drive({ port: echo.port, pid: echo.child.pid, calls, withAnalysis: false });
-        const real = await drive({ port: server.port, pid: server.child.pid, calls, withAnalysis: true });
+        const real = await drive({
+          port: server.port,
+          subPort: other?.port,
+          pid: server.child.pid,
+          calls,
+          withAnalysis: true,
+        });
         const ok = real.hintP99 <= 20 && real.errors === 0;
         console.log(
           `${String(calls).padStart(5)} calls × ${RATE}/s: echo ${base.cpuUsPerMessage.toFixed(1)} µs/msg, callcue ${real.cpuUsPerMessage.toFixed(1)} µs/msg (${(real.cpuUsPerMessage / base.cpuUsPerMessage).toFixed(2)}×), ack p50/p99 ${real.ackP50.toFixed(2)}/${real.ackP99.toFixed(2)} ms, hint p50/p99 ${real.hintP50.toFixed(2)}/${real.hintP99.toFixed(2)} ms, ${real.hints} hints, ${real.errors} errors ${JSON.stringify(real.errorCodes)} ${ok ? "" : "(over the 20 ms goal)"}`,
@@ -403,6 +415,7 @@ try {
       }
     } finally {
       server.child.kill("SIGTERM");
+      other?.child.kill("SIGTERM");
     }
   }
 } finally {
