@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
 // Deterministic mixed-language corpus of ASR-like chunks (seeded), for the benchmarks.
 // Proportions follow PERFORMANCE.md: zh-Hans 51%, zh-Hant 14%, ko 14%, en 20%, mean ~25 chars,
 // and a known share of chunks carrying a planted lexicon phrase.
@@ -146,4 +149,18 @@ export function makeCorpus(chunks, o = {}) {
     });
   }
   return { messages, planted, chars, byLanguage, languages: langOf };
+}
+
+/** The labelled fixture calls (start plus chunks), for the scenarios that stream whole realistic calls. */
+export function fixtureCalls() {
+  const out = [];
+  for (const lang of ["zh-Hans", "zh-Hant", "ko", "en"])
+    for (const f of readdirSync(join("fixtures", lang)).sort()) {
+      const lines = readFileSync(join("fixtures", lang, f), "utf8")
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l));
+      out.push({ start: lines[0], chunks: lines.filter((l) => l.type === "chunk") });
+    }
+  return out;
 }

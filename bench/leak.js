@@ -2,12 +2,13 @@
 // An in-process server (SQLite store by default) keeps at most 100 ended calls; batches of 500
 // fixture calls stream through a producer; after each batch, two full GCs, then heap and RSS.
 // Flat figures across batches mean no per-call leak (JavaScript or native).
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Producer } from "../dist/client/producer.js";
 import { signToken } from "../dist/transport/auth.js";
 import { startServer } from "../dist/transport/server.js";
+import { fixtureCalls } from "./corpus.js";
 
 if (typeof global.gc !== "function") throw new Error("run with node --expose-gc");
 const arg = (name, dflt) => {
@@ -16,15 +17,7 @@ const arg = (name, dflt) => {
 };
 const store = arg("--store", "sqlite");
 const batches = Number(arg("--batches", 8));
-const calls = [];
-for (const lang of ["zh-Hans", "zh-Hant", "ko", "en"])
-  for (const f of readdirSync(join("fixtures", lang)).sort()) {
-    const lines = readFileSync(join("fixtures", lang, f), "utf8")
-      .split("\n")
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l));
-    calls.push({ start: lines[0], chunks: lines.filter((l) => l.type === "chunk") });
-  }
+const calls = fixtureCalls();
 const server = await startServer({
   port: 0,
   dataDir: mkdtempSync(join(tmpdir(), "callcue-leak-")),

@@ -5,13 +5,14 @@
 // --instances 2: two instances over that Redis, producers on one and desktops on the other;
 // --scale: saturating throughput (acked chunks/s) with 1 and 2 workers instead of the sweep.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SignJWT } from "jose";
 import WebSocket from "ws";
+import { signToken } from "../dist/transport/auth.js";
 import { makeCorpus } from "./corpus.js";
+import { cpuSeconds, ownCpuSeconds } from "./proc.js";
 
 const quick = process.argv.includes("--quick");
 const flag = (name) => {
@@ -36,30 +37,6 @@ const REDIS = process.argv.includes("--redis") || flag("--instances") !== undefi
 const INSTANCES = Number(flag("--instances") ?? 1);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const CLK_TCK = 100;
-
-/** CPU seconds of one process. */
-function ownCpuSeconds(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-}
-
-/** CPU seconds of a process and its children (a `--workers` primary and its workers). */
-function cpuSeconds(pid) {
-  let total = 0;
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    let f;
-    try {
-      f = readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
-    } catch {
-      continue;
-    }
-    if (Number(d) === pid || Number(f[1]) === pid) total += (Number(f[11]) + Number(f[12])) / CLK_TCK;
-  }
-  return total;
-}
-
 function freePort() {
   return new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
@@ -92,11 +69,7 @@ async function startChild(args, readyPattern) {
   return { child, port: Number(out.match(readyPattern)[1]) };
 }
 
-const sign = (claims) =>
-  new SignJWT(claims)
-    .setProtectedHeader({ alg: "HS256" })
-    .setExpirationTime("2h")
-    .sign(new TextEncoder().encode(SECRET));
+const sign = (claims) => signToken(claims, SECRET, 2 * 3600);
 
 function open(url, headers = {}) {
   return new Promise((resolve, reject) => {

@@ -5,12 +5,14 @@
 // /metrics), ingest→hint latency. At the end: latency p99/p99.9, errors, the RSS slope over the
 // second half, and file descriptors once the load is gone against the idle baseline.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { SignJWT } from "jose";
 import WebSocket from "ws";
 import { Producer } from "../dist/client/producer.js";
+import { signToken } from "../dist/transport/auth.js";
+import { fixtureCalls } from "./corpus.js";
+import { memoryAndFds } from "./proc.js";
 
 const flag = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -28,44 +30,7 @@ const PROFILE = process.argv.includes("--cpu-prof")
   : undefined;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function fixtures() {
-  const out = [];
-  for (const lang of ["zh-Hans", "zh-Hant", "ko", "en"])
-    for (const f of readdirSync(join("fixtures", lang)).sort()) {
-      const lines = readFileSync(join("fixtures", lang, f), "utf8")
-        .split("\n")
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l));
-      out.push({ start: lines[0], chunks: lines.filter((l) => l.type === "chunk") });
-    }
-  return out;
-}
-
-/** RSS (MB) and open descriptors of the server and its workers. */
-function processFigures(pid) {
-  let rss = 0;
-  let fds = 0;
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (Number(d) !== pid && ppid !== pid) continue;
-      const m = readFileSync(`/proc/${d}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-      rss += m ? Number(m[1]) / 1024 : 0;
-      fds += readdirSync(`/proc/${d}/fd`).length;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return { rss, fds };
-}
-
-const sign = (claims) =>
-  new SignJWT(claims)
-    .setProtectedHeader({ alg: "HS256" })
-    .setExpirationTime("12h")
-    .sign(new TextEncoder().encode(SECRET));
+const sign = (claims) => signToken(claims, SECRET, 12 * 3600);
 
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 const server = spawn(
@@ -97,9 +62,9 @@ await new Promise((resolve) => {
   });
 });
 await sleep(1000);
-const idle = processFigures(server.pid);
+const idle = memoryAndFds(server.pid);
 
-const calls = fixtures();
+const calls = fixtureCalls();
 const ingest = await sign({ role: "ingest", tenant: "soak" });
 const producers = Array.from(
   { length: Math.max(1, Math.ceil(STREAMS / 50)) },
@@ -167,7 +132,7 @@ while (Date.now() - t0 < MINUTES * 60_000) {
   const q = (p) => window[Math.min(window.length - 1, Math.floor(p * window.length))] ?? Number.NaN;
   const s = {
     minute: (Date.now() - t0) / 60_000,
-    ...processFigures(server.pid),
+    ...memoryAndFds(server.pid),
     loopP99: loop,
     hintP99: q(0.99),
     hintP999: q(0.999),
@@ -184,7 +149,7 @@ await Promise.all(streams);
 for (const p of producers) p.close();
 for (const ws of subscribers) ws.close();
 await sleep(3000);
-const after = processFigures(server.pid);
+const after = memoryAndFds(server.pid);
 server.kill("SIGTERM");
 
 // RSS slope (MB/min) over the second half, by least squares.

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { Producer } from "../src/client/producer.js";
 import { signToken } from "../src/transport/auth.js";
 import { redact } from "../src/transport/redact.js";
@@ -20,15 +19,11 @@ const TENANT = "t";
 type Msg = Record<string, unknown>;
 
 async function open(port: number, path: string, role: "ingest" | "supervisor"): Promise<Client> {
-  const token = await signToken({ role, tenant: TENANT }, SECRET);
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", reject);
-  });
-  return new Client(ws);
+  return Client.open(
+    { url: `http://127.0.0.1:${port}` },
+    path,
+    await signToken({ role, tenant: TENANT }, SECRET),
+  );
 }
 
 async function supervisor(port: number): Promise<Client> {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { signToken } from "../src/transport/auth.js";
 import { redact } from "../src/transport/redact.js";
 import type { SummaryEvent } from "../src/types.js";
 import { analyzer } from "./helpers.js";
-import { fixtureCalls, freePort } from "./process-helpers.js";
+import { fixtureCalls, freePort, spawnServe } from "./process-helpers.js";
 
 /** kill -9 rounds and concurrent calls in CI (RELIABILITY item 9); the soak script (scripts/crash-soak.sh) runs more. */
 const KILLS = Number(process.env.CALLCUE_CRASH_KILLS ?? 20);
@@ -24,32 +24,16 @@ describe("crash safety", () => {
     const readyMs: number[] = [];
     const start = async (): Promise<void> => {
       const t0 = Date.now();
-      child = spawn(
-        process.execPath,
-        [
-          "bin/callcue.js",
-          "serve",
-          "--port",
-          String(port),
-          "--data-dir",
-          dataDir,
-          "--secret",
-          SECRET,
-          "--log-level",
-          "warn",
-          "--max-messages-per-second",
-          "100000",
-        ],
-        { stdio: ["ignore", "pipe", "inherit"] },
-      );
-      await new Promise<void>((resolve, reject) => {
-        let out = "";
-        child?.stdout?.on("data", (d) => {
-          out += String(d);
-          if (out.includes("listening on")) resolve();
-        });
-        child?.once("exit", (code) => reject(new Error(`server exited ${code}`)));
-      });
+      child = await spawnServe([
+        "--port",
+        String(port),
+        "--data-dir",
+        dataDir,
+        "--secret",
+        SECRET,
+        "--max-messages-per-second",
+        "100000",
+      ]);
       readyMs.push(Date.now() - t0);
     };
     await start();

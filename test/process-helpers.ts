@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { ChunkMessage, StartMessage } from "../src/types.js";
+import { readJsonl } from "./helpers.js";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -18,10 +19,7 @@ export function fixtureCalls(limit?: number): { start: StartMessage; chunks: Chu
   const out: { start: StartMessage; chunks: ChunkMessage[] }[] = [];
   for (const lang of ["zh-Hans", "zh-Hant", "ko", "en"]) {
     for (const f of readdirSync(join("fixtures", lang)).sort()) {
-      const lines = readFileSync(join("fixtures", lang, f), "utf8")
-        .split("\n")
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = readJsonl(join("fixtures", lang, f));
       out.push({
         start: lines[0] as unknown as StartMessage,
         chunks: lines.filter((l) => l.type === "chunk") as unknown as ChunkMessage[],

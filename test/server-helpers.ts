@@ -48,7 +48,7 @@ export class Client {
   }
 
   static async open(
-    server: RunningServer,
+    server: { url: string },
     path: string,
     tok: string | undefined,
     headers: Record<string, string> = {},

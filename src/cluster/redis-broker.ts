@@ -165,15 +165,7 @@ export class RedisBroker implements Broker {
     const json = JSON.stringify(e);
     this.current().events.push((p) => {
       if (e.event)
-        p.xadd(
-          `${P}ev:${rk}`,
-          "MAXLEN",
-          "~",
-          this.o.historyEvents,
-          `${e.event.offset}-1`,
-          "e",
-          JSON.stringify(e.event),
-        );
+        p.xadd(`${P}ev:${rk}`, "MAXLEN", "~", this.o.historyEvents, `${e.event.offset}-1`, "e", json);
       else p.hset(`${P}calls`, rk, JSON.stringify(e.meta));
       p.publish(`${P}events`, json);
     });
@@ -181,7 +173,7 @@ export class RedisBroker implements Broker {
 
   async events(key: string, offset: number): Promise<Published[]> {
     const rows = await this.cmd.xrange(`${P}ev:${redisKey(key)}`, `${offset + 1}-0`, "+");
-    return rows.map(([, fields]) => JSON.parse(fields[1] as string) as Published);
+    return rows.map(([, fields]) => (JSON.parse(fields[1] as string) as BrokerEvent).event as Published);
   }
 
   async openCalls(): Promise<{ key: string; meta: CallMeta }[]> {

@@ -115,9 +115,10 @@ export class IngestConnection implements Routable {
       return;
     }
     if (isBinary) return this.sendError(this.ws, "CC_ERR_BINARY_FRAME");
+    const text = data.toString("utf8");
     let parsed: unknown;
     try {
-      parsed = JSON.parse(data.toString("utf8"));
+      parsed = JSON.parse(text);
     } catch {
       return this.sendError(this.ws, "CC_ERR_BAD_JSON");
     }
@@ -129,9 +130,7 @@ export class IngestConnection implements Routable {
     }
     // Another node's call (or one not yet claimed): routed there, in order.
     if (this.cluster && !this.cluster.isLocal(this.claims.tenant, m.callId))
-      return this.cluster.route(this, m.callId, data.toString("utf8"), () =>
-        this.handle(m, parsed, Date.now()),
-      );
+      return this.cluster.route(this, m.callId, text, () => this.handle(m, parsed, Date.now()));
     this.handle(m, parsed, now);
   }
 
